@@ -1,0 +1,1 @@
+"""Wire formats: readers for intake, writers for answers and outbound files."""

@@ -1,0 +1,67 @@
+"""The contract between wire formats and the rest of the pipeline.
+
+A reader turns a partner's file into ``RawDocument``s: one per PO, each a plain dict in the
+canonical JSON shape (see ``schemas/purchase_order.schema.json``) plus the provenance of its
+values. Readers never build pydantic models themselves: ``orderport.validation.normalize``
+validates every document against the published schema first, so every format gets the same
+findings with the same paths, located in the partner's own file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO, Protocol
+
+from orderport.model import Finding, Provenance, SourceLocation
+
+
+class FormatError(Exception):
+    """The file as a whole cannot be read (wrong format, broken envelope, unreadable bytes)."""
+
+    def __init__(self, message: str, location: SourceLocation | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.location = location
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}" if self.location else self.message
+
+
+@dataclass
+class ReadSettings:
+    """Per-partner knobs for reading; a partner profile fills these in."""
+
+    encoding: str = "utf-8"
+    fallback_encoding: str | None = None
+    delimiter: str | None = None
+    decimal_comma: bool = False
+    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    column_aliases: dict[str, str] = field(default_factory=dict)
+    sheets: tuple[str, ...] = ()
+    defaults: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RawDocument:
+    """One PO as read from the file, before validation."""
+
+    data: dict[str, Any]
+    provenance: Provenance
+    findings: list[Finding] = field(default_factory=list)
+    reference: str | None = None
+    """Where the PO sits in its file for acknowledgments (e.g. the X12 ST02 control number)."""
+
+
+class Reader(Protocol):
+    """A wire format: recognise it by content, then stream its POs."""
+
+    name: str
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        """True when the first bytes of the file look like this format."""
+        ...
+
+    def read(self, stream: BinaryIO, filename: str, settings: ReadSettings) -> Iterator[RawDocument]:
+        """Yield one ``RawDocument`` per PO; raise ``FormatError`` when the file is unreadable."""
+        ...

@@ -1,0 +1,39 @@
+"""Provenance: a map from canonical JSON paths to places in the partner's file.
+
+Readers record where each value came from; validation attaches the nearest recorded location
+to every finding, so a partner is told "row 7, column Qty" rather than "$.lines[5].quantity".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from orderport.model.findings import SourceLocation
+
+
+@dataclass
+class Provenance:
+    """Locations of one PO's values in its source file, keyed by canonical JSON path."""
+
+    file: str | None = None
+    locations: dict[str, SourceLocation] = field(default_factory=dict)
+
+    def record(self, path: str, location: SourceLocation) -> None:
+        if self.file and location.file is None:
+            location = location.model_copy(update={"file": self.file})
+        self.locations[path] = location
+
+    def locate(self, path: str) -> SourceLocation | None:
+        """The location of ``path`` or of its nearest recorded ancestor."""
+        probe = path
+        while True:
+            found = self.locations.get(probe)
+            if found is not None:
+                return found
+            cut = max(probe.rfind("."), probe.rfind("["))
+            if cut <= 0:
+                break
+            probe = probe[:cut]
+        if self.file:
+            return SourceLocation(file=self.file)
+        return None
