@@ -9,7 +9,7 @@ findings with the same paths, located in the partner's own file.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
@@ -39,7 +39,10 @@ class ReadSettings:
     date_formats: tuple[str, ...] = ("%Y-%m-%d",)
     column_aliases: dict[str, str] = field(default_factory=dict)
     sheets: tuple[str, ...] = ()
+    variant: str | None = None
+    """Pins a format's variant (e.g. the JSON shape) instead of detecting it."""
     defaults: dict[str, Any] = field(default_factory=dict)
+    """Values used when the file leaves them out, keyed by canonical field (e.g. ``ship_to``)."""
 
 
 @dataclass
@@ -51,6 +54,10 @@ class RawDocument:
     findings: list[Finding] = field(default_factory=list)
     reference: str | None = None
     """Where the PO sits in its file for acknowledgments (e.g. the X12 ST02 control number)."""
+    merge: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """For change documents that carry only the changes (X12 860): the pipeline loads the stored
+    PO's current canonical document, calls ``merge(stored)`` and validates the result as ``data``.
+    ``data`` then holds at least ``po_number`` and ``purpose``."""
 
 
 class Reader(Protocol):
