@@ -1,0 +1,185 @@
+"""The ``orderport`` command: operators' and partners' entry point to the pipeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
+from orderport.pipeline.ingest import FileResult, check_file, ingest_file
+from orderport.report import file_result_json, findings_table, print_file_result
+from orderport.store import lifecycle
+from orderport.store.db import database_url, make_engine, migrate
+
+app = typer.Typer(
+    help="Orderport: purchase orders in from trading partners; status and bookings back out.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+partners_app = typer.Typer(help="Partner profiles.", no_args_is_help=True)
+app.add_typer(partners_app, name="partners")
+console = Console()
+
+PartnerOpt = Annotated[str, typer.Option("--partner", "-p", help="Partner id (its profile).")]
+FormatOpt = Annotated[
+    str | None, typer.Option("--format", "-f", help="Force a format instead of detecting it.")
+]
+FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The file to read.")]
+
+
+def _profile(partner: str | None) -> PartnerProfile | None:
+    if partner is None:
+        return None
+    profiles = load_profiles(profiles_dir())
+    if partner not in profiles:
+        known = ", ".join(sorted(profiles)) or "none"
+        console.print(f"[red]no profile for partner {partner!r}[/] in {profiles_dir()} ({known})")
+        raise typer.Exit(2)
+    return profiles[partner]
+
+
+def _exit_for(result: FileResult) -> None:
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+@app.command()
+def init() -> None:
+    """Create or migrate the fulfillment store and register the partners' profiles."""
+    engine = make_engine()
+    migrate(engine)
+    profiles = load_profiles(profiles_dir())
+    with engine.begin() as conn:
+        for profile in profiles.values():
+            lifecycle.register_partner(conn, profile.id, profile.name)
+    console.print(f"store ready at {database_url()} with {len(profiles)} partner(s)")
+
+
+@app.command()
+def validate(
+    file: FileArg,
+    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+    fmt: FormatOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Check a file against the schema and business rules; exit 1 when a PO has errors."""
+    result = check_file(file, _profile(partner), fmt)
+    if as_json:
+        print(json.dumps(file_result_json(result), indent=2))
+    else:
+        print_file_result(console, result, partner)
+    _exit_for(result)
+
+
+@app.command()
+def convert(
+    file: FileArg,
+    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Print the canonical JSON of every PO in the file, with its findings."""
+    result = check_file(file, _profile(partner), fmt)
+    print(json.dumps(file_result_json(result), indent=2))
+    _exit_for(result)
+
+
+@app.command()
+def ingest(file: FileArg, partner: PartnerOpt, fmt: FormatOpt = None) -> None:
+    """Validate a file and apply its POs to the store; print each PO's outcome."""
+    profile = _profile(partner)
+    engine = make_engine()
+    migrate(engine)
+    with engine.begin() as conn:
+        lifecycle.register_partner(conn, partner, profile.name if profile else partner)
+    result = ingest_file(engine, file, partner, profile, fmt)
+    print_file_result(console, result, partner)
+    _exit_for(result)
+
+
+@app.command()
+def show(
+    po_number: str,
+    partner: PartnerOpt,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Show a stored PO: status, versions, status history, fulfillment orders and findings."""
+    engine = make_engine()
+    with engine.connect() as conn:
+        stored = lifecycle.get_po(conn, partner, po_number)
+    if stored is None:
+        console.print(f"[red]no PO {po_number!r} for partner {partner!r}[/]")
+        raise typer.Exit(1)
+    if as_json:
+        print(json.dumps(stored.as_json(), indent=2, default=str))
+        return
+    console.print(stored.summary())
+    if stored.findings:
+        console.print(findings_table(stored.findings, title="findings"))
+
+
+def _print_applied(result: lifecycle.ApplyResult, po_number: str) -> None:
+    status = result.status.value if result.status else "-"
+    console.print(f"{po_number}: {result.outcome.value} (status {status})")
+    if result.findings:
+        console.print(findings_table(result.findings))
+    if result.outcome is lifecycle.Outcome.REFUSED:
+        raise typer.Exit(1)
+
+
+@app.command()
+def approve(po_number: str, partner: PartnerOpt) -> None:
+    """Approve a PO that needs approval; creates its fulfillment orders."""
+    engine = make_engine()
+    with engine.begin() as conn:
+        result = lifecycle.approve(conn, partner, po_number)
+    _print_applied(result, po_number)
+
+
+@app.command()
+def cancel(
+    po_number: str,
+    partner: PartnerOpt,
+    reason: Annotated[str, typer.Option(help="Why it is canceled.")] = "canceled by operator",
+) -> None:
+    """Cancel a PO and its fulfillment orders."""
+    engine = make_engine()
+    with engine.begin() as conn:
+        result = lifecycle.cancel(conn, partner, po_number, reason)
+    _print_applied(result, po_number)
+
+
+@app.command()
+def demo(
+    home: Annotated[
+        Path | None, typer.Option(help="Where the demo keeps its store and drop folders.")
+    ] = None,
+) -> None:
+    """Run the whole job on the sample files (SQLite + local folder drops) and show what happened."""
+    from orderport.pipeline.demo import run_demo
+
+    raise typer.Exit(run_demo(console, home))
+
+
+@partners_app.command("check")
+def partners_check(
+    directory: Annotated[Path | None, typer.Argument(help="Profiles folder.")] = None,
+) -> None:
+    """Validate every partner profile and say exactly what is wrong."""
+    folder = directory or profiles_dir()
+    problems = check_profiles(folder)
+    for problem in problems:
+        console.print(f"[red]{problem}[/]")
+    if problems:
+        raise typer.Exit(1)
+    console.print(f"all profiles in {folder} are valid")
+
+
+@partners_app.command("list")
+def partners_list() -> None:
+    """List the partner profiles."""
+    for profile in load_profiles(profiles_dir()).values():
+        console.print(f"{profile.id:<14} {profile.tier.value:<13} {profile.name}")

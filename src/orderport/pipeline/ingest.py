@@ -1,0 +1,166 @@
+"""One file in: read -> map -> validate -> apply. Plain functions, no Airflow imports.
+
+``check_file`` stops before the store (the ``validate``/``convert`` commands); ``ingest_file``
+applies every PO of the file in one transaction, so a file is either wholly recorded or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Connection, Engine
+
+from orderport.formats import registry
+from orderport.formats.base import FormatError, RawDocument, ReadSettings, Reader
+from orderport.model import Finding, PurchaseOrder, Severity, SourceLocation
+from orderport.partners import PartnerProfile, apply_mapping, read_settings
+from orderport.store.lifecycle import Outcome, PoStatus, apply, get_po
+from orderport.validation import normalize
+
+
+@dataclass
+class PoResult:
+    """What happened to one PO of a file."""
+
+    po_number: str | None
+    findings: list[Finding]
+    po: PurchaseOrder | None = None
+    outcome: Outcome | None = None
+    status: PoStatus | None = None
+    reference: str | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.is_error for f in self.findings)
+
+
+@dataclass
+class FileResult:
+    """What happened to one file: its POs, or the reason it could not be read."""
+
+    filename: str
+    format: str | None = None
+    pos: list[PoResult] = field(default_factory=list)
+    error: FormatError | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return self.error is not None or any(p.has_errors for p in self.pos)
+
+
+def _choose_reader(path: Path, profile: PartnerProfile | None, fmt: str | None) -> Reader:
+    pinned = fmt or (profile.formats.pinned if profile else None)
+    if pinned:
+        return registry.reader(pinned)
+    with path.open("rb") as stream:
+        head = stream.read(registry.SNIFF_BYTES)
+    accepted = list(profile.formats.accepted) if profile and profile.formats.accepted else None
+    return registry.detect(head, path.name, accepted)
+
+
+def read_documents(
+    path: Path, profile: PartnerProfile | None = None, fmt: str | None = None
+) -> tuple[str, Iterator[RawDocument]]:
+    """The reader's name and the file's documents, mapped through the partner's profile."""
+    chosen = _choose_reader(path, profile, fmt)
+    settings = read_settings(profile) if profile else ReadSettings()
+
+    def documents() -> Iterator[RawDocument]:
+        with path.open("rb") as stream:
+            for doc in chosen.read(stream, path.name, settings):
+                yield apply_mapping(profile, doc) if profile else doc
+
+    return chosen.name, documents()
+
+
+def _po_number(doc: RawDocument) -> str | None:
+    value = doc.data.get("po_number")
+    return value if isinstance(value, str) else None
+
+
+def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDocument) -> None:
+    """Change documents that carry only the changes are merged onto the stored PO first."""
+    if doc.merge is None:
+        return
+    number = _po_number(doc)
+    stored = get_po(conn, partner_id, number) if conn is not None and partner_id and number else None
+    if stored is None:
+        doc.findings.append(
+            Finding(
+                code="store.unknown_po",
+                severity=Severity.ERROR,
+                path="$.po_number",
+                message=f"change for PO {number!r}, which we have not received",
+                location=doc.provenance.locate("$.po_number"),
+            )
+        )
+        return
+    doc.data = doc.merge(stored.document)
+
+
+def _normalize(doc: RawDocument) -> PoResult:
+    po, findings = normalize(doc)
+    return PoResult(_po_number(doc), findings, po, reference=doc.reference)
+
+
+def check_file(
+    path: Path, profile: PartnerProfile | None = None, fmt: str | None = None
+) -> FileResult:
+    """Read and validate a file without storing anything."""
+    result = FileResult(path.name)
+    try:
+        result.format, docs = read_documents(path, profile, fmt)
+        for doc in docs:
+            if doc.merge is not None:
+                doc.data = doc.merge({})
+            result.pos.append(_normalize(doc))
+    except FormatError as exc:
+        result.error = exc
+    return result
+
+
+def ingest_file(
+    engine: Engine,
+    path: Path,
+    partner_id: str,
+    profile: PartnerProfile | None = None,
+    fmt: str | None = None,
+    inbound_file_id: int | None = None,
+) -> FileResult:
+    """Read, validate and apply every PO of a file in one transaction."""
+    result = FileResult(path.name)
+    auto_approve = bool(profile and profile.options.auto_approve)
+    try:
+        result.format, docs = read_documents(path, profile, fmt)
+        with engine.begin() as conn:
+            for doc in docs:
+                _resolve_change(conn, partner_id, doc)
+                po_result = _normalize(doc)
+                if po_result.po is not None:
+                    applied = apply(
+                        conn,
+                        partner_id,
+                        po_result.po,
+                        po_result.findings,
+                        inbound_file_id=inbound_file_id,
+                        partner_auto_approve=auto_approve,
+                    )
+                    po_result.outcome, po_result.status = applied.outcome, applied.status
+                    po_result.findings = applied.findings
+                else:
+                    po_result.outcome = Outcome.REJECTED
+                result.pos.append(po_result)
+    except FormatError as exc:
+        result.error = exc
+        result.pos = []
+    return result
+
+
+def file_error_finding(error: FormatError, filename: str) -> Finding:
+    """A file-level error as a finding, for reports that list findings uniformly."""
+    location = error.location or SourceLocation(file=filename)
+    return Finding(
+        code="read.file", severity=Severity.ERROR, path="$", message=error.message, location=location
+    )
