@@ -1,1 +1,46 @@
-"""partners"""
+"""Partner profiles: channel, formats, onboarding tier (mapping or plug-in), options, outbound.
+
+See docs/partners.md for onboarding at each tier.
+"""
+
+from orderport.partners.loading import (
+    ProfileError,
+    ProfileProblem,
+    check_profiles,
+    load_profile,
+    load_profiles,
+    profiles_dir,
+)
+from orderport.partners.mapping import apply_mapping
+from orderport.partners.plugins import ENTRY_POINT_GROUP, TransformError, load_transform
+from orderport.partners.profile import (
+    FolderChannel,
+    ImapChannel,
+    Mapping,
+    PartnerProfile,
+    SftpChannel,
+    Tier,
+    Transform,
+)
+from orderport.partners.settings import read_settings
+
+__all__ = [
+    "ENTRY_POINT_GROUP",
+    "FolderChannel",
+    "ImapChannel",
+    "Mapping",
+    "PartnerProfile",
+    "ProfileError",
+    "ProfileProblem",
+    "SftpChannel",
+    "Tier",
+    "Transform",
+    "TransformError",
+    "apply_mapping",
+    "check_profiles",
+    "load_profile",
+    "load_profiles",
+    "load_transform",
+    "profiles_dir",
+    "read_settings",
+]
