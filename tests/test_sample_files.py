@@ -40,8 +40,8 @@ def read_sample(source: Path, spec: dict[str, Any]) -> dict[str, Any]:
         documents = []
         with source.open("rb") as stream:
             for doc in reader.read(stream, source.name, _settings(spec)):
-                if doc.merge is not None:
-                    doc.data = doc.merge(spec.get("stored") or {})
+                if doc.merge is not None and "stored" in spec:
+                    doc.data = doc.merge(spec["stored"])
                 po, findings = normalize(doc)
                 documents.append(
                     {

@@ -19,8 +19,7 @@ class Provenance:
     locations: dict[str, SourceLocation] = field(default_factory=dict)
 
     def record(self, path: str, location: SourceLocation) -> None:
-        if self.file and location.file is None:
-            location = location.model_copy(update={"file": self.file})
+        # Cheap on the hot path: the file name is added in locate(), only for findings.
         self.locations[path] = location
 
     def locate(self, path: str) -> SourceLocation | None:
@@ -29,6 +28,8 @@ class Provenance:
         while True:
             found = self.locations.get(probe)
             if found is not None:
+                if self.file and found.file is None:
+                    return found.model_copy(update={"file": self.file})
                 return found
             cut = max(probe.rfind("."), probe.rfind("["))
             if cut <= 0:
