@@ -1,0 +1,218 @@
+"""The fulfillment store's schema (SQLAlchemy Core).
+
+Migration ``0001_initial`` creates exactly these tables; a test compares the migrated database
+with this metadata on SQLite and PostgreSQL, so the two cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Column,
+    Date,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+from orderport.store.types import BigId, ExactDecimal, JsonDocument, UtcDateTime
+
+# Named constraints: Alembic's SQLite batch mode needs names to alter or drop them later.
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+ID_LEN = 100  # canonical Identifier max length
+EXTERNAL_ID_LEN = 110  # an identifier plus a split suffix such as ".12"
+
+partners = Table(
+    "partners",
+    metadata,
+    Column("id", String(ID_LEN), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("settings", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+warehouses = Table(
+    "warehouses",
+    metadata,
+    Column("code", String(20), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("sku_prefixes", JsonDocument, nullable=False),
+    Column("priority", Integer, nullable=False),
+)
+
+# The ledger: one row per received file. The same bytes twice give a second row with state
+# "duplicate" (pointing at the first through duplicate_of), so (partner_id, sha256) is indexed,
+# not unique.
+inbound_files = Table(
+    "inbound_files",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("original_name", String(500), nullable=False),
+    Column("size", BigId, nullable=False),
+    Column("format", String(50), nullable=True),
+    Column("channel", String(50), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("archive_path", String(1000), nullable=True),
+    Column("duplicate_of", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("received_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    Column("error", Text, nullable=True),
+    Index(None, "partner_id", "sha256"),
+    Index(None, "state"),
+)
+
+purchase_orders = Table(
+    "purchase_orders",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("po_number", String(ID_LEN), nullable=False),
+    Column("external_id", String(ID_LEN), nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("partner_id", "po_number"),
+    Index(None, "status"),
+)
+
+po_versions = Table(
+    "po_versions",
+    metadata,
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("purpose", String(10), nullable=False),
+    Column("document", JsonDocument, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("inbound_file_id", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# Lines are keyed by their position in the document, not by line number: a PO held for a
+# duplicate line number must still be storable.
+po_lines = Table(
+    "po_lines",
+    metadata,
+    Column("po_id", BigId, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("line_number", Integer, nullable=False),
+    Column("sku", String(ID_LEN), nullable=True),
+    Column("buyer_sku", String(ID_LEN), nullable=True),
+    Column("vendor_sku", String(ID_LEN), nullable=True),
+    Column("gtin", String(14), nullable=True),
+    Column("description", Text, nullable=True),
+    Column("quantity", ExactDecimal, nullable=False),
+    Column("uom", String(ID_LEN), nullable=False),
+    Column("unit_cost", ExactDecimal, nullable=True),
+    Column("currency", String(3), nullable=True),
+    Column("requested_delivery_date", Date, nullable=True),
+    ForeignKeyConstraint(["po_id", "version"], ["po_versions.po_id", "po_versions.version"]),
+)
+
+po_packaging = Table(
+    "po_packaging",
+    metadata,
+    Column("po_id", BigId, primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("packaging", JsonDocument, nullable=False),
+    ForeignKeyConstraint(["po_id", "version"], ["po_versions.po_id", "po_versions.version"]),
+)
+
+po_status_history = Table(
+    "po_status_history",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), nullable=False),
+    Column("version", Integer, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("reason", Text, nullable=True),
+    Column("actor", String(100), nullable=False),
+    Index(None, "po_id"),
+)
+
+# External ids are unique per partner (PO numbers are, and the external id falls back to the
+# PO number), so partner_id is carried here for the constraint.
+fulfillment_orders = Table(
+    "fulfillment_orders",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), nullable=False),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("po_version", Integer, nullable=False),
+    Column("seq", Integer, nullable=False),
+    Column("external_id", String(EXTERNAL_ID_LEN), nullable=False),
+    Column("warehouse_code", String(20), ForeignKey("warehouses.code"), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("po_id", "seq"),
+    UniqueConstraint("partner_id", "external_id"),
+)
+
+fulfillment_order_lines = Table(
+    "fulfillment_order_lines",
+    metadata,
+    Column("fo_id", BigId, ForeignKey("fulfillment_orders.id"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("line_number", Integer, nullable=False),
+    Column("sku", String(ID_LEN), nullable=True),
+    Column("quantity", ExactDecimal, nullable=False),
+    Column("uom", String(ID_LEN), nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("inbound_file_id", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), nullable=True),
+    Column("version", Integer, nullable=True),
+    Column("code", String(100), nullable=False),
+    Column("severity", String(10), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("location", JsonDocument, nullable=True),
+    Index(None, "po_id", "version"),
+    Index(None, "inbound_file_id"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("at", UtcDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(50), nullable=False),
+    Column("entity", String(50), nullable=False),
+    Column("entity_id", String(ID_LEN), nullable=False),
+    Column("detail", JsonDocument, nullable=True),
+    Index(None, "entity", "entity_id"),
+)
+
+control_numbers = Table(
+    "control_numbers",
+    metadata,
+    Column("partner_id", String(ID_LEN), primary_key=True),
+    Column("kind", String(20), primary_key=True),
+    Column("last_value", BigId, nullable=False),
+)
