@@ -11,7 +11,13 @@ from rich.console import Console
 
 from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
-from orderport.report import file_result_json, findings_table, print_file_result
+from orderport.report import (
+    file_result_json,
+    findings_table,
+    print_file_result,
+    stored_po_json,
+    stored_po_tables,
+)
 from orderport.store import lifecycle
 from orderport.store.db import database_url, make_engine, migrate
 
@@ -55,7 +61,7 @@ def init() -> None:
     profiles = load_profiles(profiles_dir())
     with engine.begin() as conn:
         for profile in profiles.values():
-            lifecycle.register_partner(conn, profile.id, profile.name)
+            lifecycle.upsert_partner(conn, profile.id, profile.name)
     console.print(f"store ready at {database_url()} with {len(profiles)} partner(s)")
 
 
@@ -94,7 +100,7 @@ def ingest(file: FileArg, partner: PartnerOpt, fmt: FormatOpt = None) -> None:
     engine = make_engine()
     migrate(engine)
     with engine.begin() as conn:
-        lifecycle.register_partner(conn, partner, profile.name if profile else partner)
+        lifecycle.upsert_partner(conn, partner, profile.name if profile else partner)
     result = ingest_file(engine, file, partner, profile, fmt)
     print_file_result(console, result, partner)
     _exit_for(result)
@@ -114,9 +120,10 @@ def show(
         console.print(f"[red]no PO {po_number!r} for partner {partner!r}[/]")
         raise typer.Exit(1)
     if as_json:
-        print(json.dumps(stored.as_json(), indent=2, default=str))
+        print(json.dumps(stored_po_json(stored), indent=2))
         return
-    console.print(stored.summary())
+    for table in stored_po_tables(stored):
+        console.print(table)
     if stored.findings:
         console.print(findings_table(stored.findings, title="findings"))
 
@@ -126,7 +133,7 @@ def _print_applied(result: lifecycle.ApplyResult, po_number: str) -> None:
     console.print(f"{po_number}: {result.outcome.value} (status {status})")
     if result.findings:
         console.print(findings_table(result.findings))
-    if result.outcome is lifecycle.Outcome.REFUSED:
+    if result.outcome in (lifecycle.Outcome.REFUSED, lifecycle.Outcome.REJECTED):
         raise typer.Exit(1)
 
 
@@ -158,7 +165,7 @@ def demo(
         Path | None, typer.Option(help="Where the demo keeps its store and drop folders.")
     ] = None,
 ) -> None:
-    """Run the whole job on the sample files (SQLite + local folder drops) and show what happened."""
+    """Run the whole job on the sample files (SQLite + folder drops); show what happened."""
     from orderport.pipeline.demo import run_demo
 
     raise typer.Exit(run_demo(console, home))

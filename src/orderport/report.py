@@ -9,6 +9,7 @@ from rich.table import Table
 
 from orderport.model import Finding
 from orderport.pipeline.ingest import FileResult, file_error_finding
+from orderport.store.lifecycle import StoredPo
 
 _OUTCOME_STYLE = {
     "created": "green",
@@ -92,4 +93,88 @@ def file_result_json(result: FileResult) -> dict[str, Any]:
             }
             for po in result.pos
         ],
+    }
+
+
+def stored_po_tables(stored: StoredPo) -> list[Table]:
+    """A stored PO as the operator wants to see it: header, lines, history, fulfillment orders."""
+    head = Table(title=f"PO {stored.po_number} ({stored.partner_id})", show_header=False)
+    head.add_column("field")
+    head.add_column("value")
+    head.add_row("status", stored.status.value)
+    head.add_row("version", str(stored.current_version))
+    head.add_row("external id", stored.external_id or "")
+    head.add_row("received", stored.created_at.isoformat(timespec="seconds"))
+    head.add_row("updated", stored.updated_at.isoformat(timespec="seconds"))
+
+    lines = Table(title="lines")
+    for column in ("#", "sku", "gtin", "quantity", "uom", "unit cost"):
+        lines.add_column(column)
+    for line in stored.document.get("lines", []):
+        cost = line.get("unit_cost") or {}
+        lines.add_row(
+            str(line["line_number"]),
+            line.get("sku") or line.get("buyer_sku") or "",
+            line.get("gtin") or "",
+            str(line["quantity"]),
+            line.get("uom", ""),
+            f"{cost['amount']} {cost['currency']}" if cost else "",
+        )
+
+    history = Table(title="status history")
+    for column in ("at", "status", "version", "actor", "reason"):
+        history.add_column(column)
+    for change in stored.status_history:
+        history.add_row(
+            change.at.isoformat(timespec="seconds"),
+            change.status.value,
+            str(change.version or ""),
+            change.actor,
+            change.reason or "",
+        )
+
+    orders = Table(title="fulfillment orders")
+    for column in ("external id", "warehouse", "status", "lines"):
+        orders.add_column(column)
+    for order in stored.fulfillment_orders:
+        orders.add_row(
+            order.external_id,
+            order.warehouse_code,
+            order.status.value,
+            ", ".join(f"{line.line_number}:{line.sku}x{line.quantity}" for line in order.lines),
+        )
+    return [head, lines, history, orders]
+
+
+def stored_po_json(stored: StoredPo) -> dict[str, Any]:
+    return {
+        "partner_id": stored.partner_id,
+        "po_number": stored.po_number,
+        "status": stored.status.value,
+        "version": stored.current_version,
+        "external_id": stored.external_id,
+        "document": stored.document,
+        "status_history": [
+            {
+                "status": c.status.value,
+                "at": c.at.isoformat(),
+                "actor": c.actor,
+                "reason": c.reason,
+                "version": c.version,
+            }
+            for c in stored.status_history
+        ],
+        "fulfillment_orders": [
+            {
+                "external_id": o.external_id,
+                "warehouse": o.warehouse_code,
+                "status": o.status.value,
+                "lines": [
+                    {"line_number": ln.line_number, "sku": ln.sku, "quantity": str(ln.quantity)}
+                    for ln in o.lines
+                ],
+            }
+            for o in stored.fulfillment_orders
+        ],
+        "findings": [f.model_dump(mode="json", exclude_none=True) for f in stored.findings],
     }

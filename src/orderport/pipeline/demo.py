@@ -20,6 +20,7 @@ from orderport.pipeline.ingest import FileResult, ingest_file
 from orderport.report import print_file_result
 from orderport.store import lifecycle
 from orderport.store.db import make_engine, migrate
+from orderport.store.queries import status_counts
 
 
 def samples_dir() -> Path:
@@ -64,7 +65,7 @@ def run_demo(console: Console, home: Path | None = None) -> int:
     profiles = load_profiles(samples / "partners")
     with engine.begin() as conn:
         for profile in profiles.values():
-            lifecycle.register_partner(conn, profile.id, profile.name)
+            lifecycle.upsert_partner(conn, profile.id, profile.name)
 
     console.rule("Orderport demo")
     console.print(f"store: {url}\ndrop folders: {home / 'drops'}\n")
@@ -87,11 +88,9 @@ def run_demo(console: Console, home: Path | None = None) -> int:
         summary.add_row(outcome, str(count))
     console.print(summary)
     with engine.connect() as conn:
-        counts = lifecycle.status_counts(conn)
+        counts = status_counts(conn)
     console.print(
         "store now holds: " + ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
     )
-    console.print(
-        f"\nLook closer: ORDERPORT_DATABASE_URL={url} orderport show <PO> --partner <id>"
-    )
+    console.print(f"\nLook closer: ORDERPORT_DATABASE_URL={url} orderport show <PO> --partner <id>")
     return 0

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import Connection, Engine
 
 from orderport.formats import registry
-from orderport.formats.base import FormatError, RawDocument, ReadSettings, Reader
+from orderport.formats.base import FormatError, RawDocument, Reader, ReadSettings
 from orderport.model import Finding, PurchaseOrder, Severity, SourceLocation
 from orderport.partners import PartnerProfile, apply_mapping, read_settings
 from orderport.store.lifecycle import Outcome, PoStatus, apply, get_po
@@ -85,7 +85,9 @@ def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDoc
     if doc.merge is None:
         return
     number = _po_number(doc)
-    stored = get_po(conn, partner_id, number) if conn is not None and partner_id and number else None
+    stored = (
+        get_po(conn, partner_id, number) if conn is not None and partner_id and number else None
+    )
     if stored is None:
         doc.findings.append(
             Finding(
@@ -162,5 +164,9 @@ def file_error_finding(error: FormatError, filename: str) -> Finding:
     """A file-level error as a finding, for reports that list findings uniformly."""
     location = error.location or SourceLocation(file=filename)
     return Finding(
-        code="read.file", severity=Severity.ERROR, path="$", message=error.message, location=location
+        code="read.file",
+        severity=Severity.ERROR,
+        path="$",
+        message=error.message,
+        location=location,
     )
