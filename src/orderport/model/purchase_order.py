@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from orderport.model.types import (
     CountryCode,
@@ -21,7 +21,9 @@ from orderport.model.types import (
     IsoDate,
     IsoDateTime,
     NonNegativeDecimal,
+    NonNegativeWholeNumber,
     Text,
+    WholeNumber,
 )
 
 
@@ -148,11 +150,13 @@ class Options(Strict):
     )
     on_errors: OnErrors = Field(
         default=OnErrors.HOLD,
-        description="`hold`: store with findings; `reject`: do not persist (doNotPersistOnWarnings).",
+        description=(
+            "`hold`: store with findings; `reject`: do not persist (doNotPersistOnWarnings)."
+        ),
     )
 
 
-AttributeScalar = Annotated[str, Field(max_length=1000)] | NonNegativeDecimal | StrictInt
+AttributeScalar = Annotated[str, Field(max_length=1000)] | NonNegativeDecimal | WholeNumber
 
 
 class AdditionalAttribute(Strict):
@@ -165,13 +169,13 @@ class AdditionalAttribute(Strict):
 class Line(Strict):
     """One ordered product."""
 
-    line_number: StrictInt = Field(ge=1, le=999999, description="Line number, unique in the PO.")
+    line_number: WholeNumber = Field(ge=1, le=999999, description="Line number, unique in the PO.")
     sku: Identifier | None = Field(default=None, description="Our (seller's) SKU.")
     buyer_sku: Identifier | None = Field(default=None, description="Buyer / retailer SKU.")
     vendor_sku: Identifier | None = Field(default=None, description="Vendor's item number.")
     gtin: Gtin | None = Field(default=None, description="UPC / EAN / GTIN.")
-    atelier_code: StrictInt | None = Field(
-        default=None, ge=0, description="Loupe atelier id of the item (seed 004)."
+    atelier_code: NonNegativeWholeNumber | None = Field(
+        default=None, description="Loupe atelier id of the item (seed 004)."
     )
     description: Text | None = Field(default=None, description="Product description.")
     style_id: Identifier | None = Field(default=None, description="Style identifier.")
@@ -192,8 +196,8 @@ class Line(Strict):
     requested_delivery_date: IsoDate | None = Field(
         default=None, description="Deliver on this date."
     )
-    pack_size: StrictInt | None = Field(
-        default=None, ge=0, description="Inner units per pack (X12 PO4 / case pack)."
+    pack_size: NonNegativeWholeNumber | None = Field(
+        default=None, description="Inner units per pack (X12 PO4 / case pack)."
     )
     additional_attributes: list[AdditionalAttribute] = Field(
         default_factory=list, description="Partner attributes for this line."
@@ -203,21 +207,21 @@ class Line(Strict):
 class PackagedItem(Strict):
     sku: Identifier = Field(description="SKU of a line on this PO.")
     entity_type: EntityType = Field(default=EntityType.ITEM, description="What is packed.")
-    case_pack_quantity: StrictInt = Field(ge=0, description="Units of this item in one carton.")
+    case_pack_quantity: WholeNumber = Field(ge=0, description="Units of this item in one carton.")
     uom: Identifier | None = Field(
         default=None, description="Unit of measure; required for materials."
     )
 
 
 class SolidPackagedItem(PackagedItem):
-    quantity: StrictInt | None = Field(default=None, ge=0, description="Total units packed.")
+    quantity: NonNegativeWholeNumber | None = Field(default=None, description="Total units packed.")
 
 
 class SolidPackaging(Strict):
     """Cartons that each hold one item."""
 
     packaging_type: Literal["solid"] = Field(description="Discriminator.")
-    carton_quantity: StrictInt = Field(ge=0, description="Number of cartons.")
+    carton_quantity: WholeNumber = Field(ge=0, description="Number of cartons.")
     item: SolidPackagedItem = Field(description="The one item in every carton.")
 
 
@@ -226,7 +230,7 @@ class AssortmentPackaging(Strict):
 
     packaging_type: Literal["assortment"] = Field(description="Discriminator.")
     assortment_id: Identifier | None = Field(default=None, description="Assortment code.")
-    carton_quantity: StrictInt = Field(ge=0, description="Number of cartons.")
+    carton_quantity: WholeNumber = Field(ge=0, description="Number of cartons.")
     items: list[PackagedItem] = Field(min_length=1, description="Items in every carton.")
 
 
