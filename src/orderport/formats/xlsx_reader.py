@@ -1,0 +1,192 @@
+"""XLSX reader for analysts' workbooks (Excel or LibreOffice), via python-calamine.
+
+The header row is the row among the first ``HEADER_SCAN_ROWS`` that names the most known columns
+(title rows, merged title cells and blank rows above it are skipped). Without
+``ReadSettings.sheets`` the first worksheet with such a header is read; other sheets are ignored.
+Totals rows and blank rows are skipped. Row numbers and column letters are those Excel shows;
+a column is labelled "C (Qty)" - letter and header text.
+
+Spreadsheet values: numbers come back from calamine as floats (80.0) and are turned into the text
+a person sees ("80"); real date cells, date serial numbers and text dates are all read in date
+columns; numbers stored as text are read like typed ones. The workbook passes
+``spreadsheet_safety.check_workbook`` before calamine opens it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Iterator, Sequence
+from typing import BinaryIO, Final
+
+import python_calamine
+
+from orderport.formats.base import FormatError, RawDocument, ReadSettings
+from orderport.formats.spreadsheet_safety import (
+    DEFAULT_LIMITS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    SafetyLimits,
+    check_workbook,
+)
+from orderport.formats.tabular import (
+    Cell,
+    Header,
+    PoAssembler,
+    ValueParser,
+    alias_map,
+    bind_header,
+    match_header,
+)
+from orderport.model import SourceLocation
+
+HEADER_SCAN_ROWS: Final = 30
+
+
+def column_letter(index: int) -> str:
+    """0 -> "A", 25 -> "Z", 26 -> "AA"."""
+    letters = ""
+    index += 1
+    while index:
+        index, rem = divmod(index - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _score(cells: Sequence[Cell], aliases: dict[str, str]) -> tuple[int, bool]:
+    names = {match_header(c, aliases) for c in cells if isinstance(c, str)}
+    names.discard(None)
+    return len(names), "po_number" in names
+
+
+class XlsxReader:
+    """Reads the first recognisable sheet (or the configured sheets) of an .xlsx workbook."""
+
+    name = "xlsx"
+
+    def __init__(self, limits: SafetyLimits = DEFAULT_LIMITS) -> None:
+        self.limits = limits
+
+    def sniff(self, head: bytes, filename: str) -> bool:
+        if head.startswith(OLE_MAGIC):
+            # Legacy .xls or an encrypted workbook: claim it so the partner gets a clear refusal.
+            return True
+        if not head.startswith(ZIP_MAGIC):
+            return False
+        if b"word/" in head or b"ppt/" in head or b"mimetypeapplication/vnd.oasis" in head:
+            return False
+        return b"xl/" in head or b"[Content_Types].xml" in head
+
+    def read(
+        self, stream: BinaryIO, filename: str, settings: ReadSettings
+    ) -> Iterator[RawDocument]:
+        with tempfile.SpooledTemporaryFile(max_size=64 << 20) as spool:
+            shutil.copyfileobj(stream, spool, 1 << 20)
+            spool.seek(0)
+            check_workbook(spool, filename, self.limits)
+            try:
+                workbook = python_calamine.CalamineWorkbook.from_filelike(spool)
+            except Exception as err:  # calamine raises several unrelated exception types
+                raise FormatError(
+                    f"the workbook cannot be read: {err}", SourceLocation(file=filename)
+                ) from None
+            with workbook:
+                yield from self._read_workbook(workbook, filename, settings)
+
+    def _read_workbook(
+        self, workbook: python_calamine.CalamineWorkbook, filename: str, settings: ReadSettings
+    ) -> Iterator[RawDocument]:
+        aliases = alias_map(settings.column_aliases)
+        names = [
+            sheet.name
+            for sheet in workbook.sheets_metadata
+            if sheet.typ == python_calamine.SheetTypeEnum.WorkSheet
+        ]
+        if settings.sheets:
+            missing = [s for s in settings.sheets if s not in names]
+            if missing:
+                raise FormatError(
+                    f"sheet(s) {', '.join(map(repr, missing))} not found; the workbook has "
+                    f"{', '.join(map(repr, names))}",
+                    SourceLocation(file=filename),
+                )
+            for name in settings.sheets:
+                found = self._open_sheet(workbook, name, aliases)
+                if found is None:
+                    raise FormatError(
+                        f"sheet {name!r} has no header row with a po_number column in its first "
+                        f"{HEADER_SCAN_ROWS} rows",
+                        SourceLocation(file=filename),
+                    )
+                yield from self._read_sheet(found, name, filename, settings, aliases)
+            return
+        for name in names:
+            found = self._open_sheet(workbook, name, aliases)
+            if found is not None:
+                yield from self._read_sheet(found, name, filename, settings, aliases)
+                return
+        raise FormatError(
+            f"no sheet has a header row with a po_number column in its first {HEADER_SCAN_ROWS} "
+            f"rows (sheets: {', '.join(map(repr, names))})",
+            SourceLocation(file=filename),
+        )
+
+    def _open_sheet(
+        self, workbook: python_calamine.CalamineWorkbook, name: str, aliases: dict[str, str]
+    ) -> tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int] | None:
+        """Locate the header: (first row number, first column, head rows, rest, header offset)."""
+        try:
+            sheet = workbook.get_sheet_by_name(name)
+        except Exception as err:  # calamine's XML, zip and cell errors share no base class
+            raise FormatError(f"sheet {name!r} cannot be read: {err}") from None
+        start = sheet.start
+        if start is None:
+            return None
+        # iter_rows() starts at sheet row 1 but at the first used column (calamine 0.9).
+        first_row, first_col = 1, start[1]
+        rows: Iterator[Sequence[Cell]] = iter(sheet.iter_rows())
+        head: list[Sequence[Cell]] = []
+        for cells in rows:
+            head.append(cells)
+            if len(head) >= HEADER_SCAN_ROWS:
+                break
+        best: tuple[int, int] | None = None
+        for offset, cells in enumerate(head):
+            score, has_po = _score(cells, aliases)
+            if has_po and (best is None or score > best[0]):
+                best = (score, offset)
+        if best is None:
+            return None
+        return first_row, first_col, head, rows, best[1]
+
+    def _read_sheet(
+        self,
+        found: tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int],
+        sheet: str,
+        filename: str,
+        settings: ReadSettings,
+        aliases: dict[str, str],
+    ) -> Iterator[RawDocument]:
+        first_row, first_col, head, rest, header_offset = found
+        header_cells = head[header_offset]
+
+        def label(index: int, text: str) -> str:
+            return f"{column_letter(first_col + index)} ({text})"
+
+        header: Header = bind_header(
+            header_cells, first_row + header_offset, aliases, label, filename
+        )
+        assembler = PoAssembler(
+            header, settings, filename, ValueParser(settings, excel_serials=True), sheet
+        )
+        row = first_row + header_offset
+        for cells in head[header_offset + 1 :]:
+            row += 1
+            yield from assembler.add_row(row, cells)
+        for cells in rest:
+            row += 1
+            yield from assembler.add_row(row, cells)
+        yield from assembler.finish()
+
+
+READER: Final = XlsxReader()
