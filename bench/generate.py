@@ -1,6 +1,7 @@
 """Deterministic benchmark data: the same POs as canonical CSV, XLSX, X12 850 and canonical JSON.
 
-``python -m bench.generate --lines 100000 --out bench/data`` writes ``pos_<lines>.{csv,xlsx,edi,json}``.
+``python -m bench.generate --lines 100000 --out bench/data`` writes
+``pos_<lines>.{csv,xlsx,edi,json}``.
 Every PO has 1-20 lines with realistic values: SKUs with leading zeros, UPC-A codes with valid
 check digits, ship-to addresses, delivery and ship windows, unit costs.
 """

@@ -69,6 +69,8 @@ class Reader(Protocol):
         """True when the first bytes of the file look like this format."""
         ...
 
-    def read(self, stream: BinaryIO, filename: str, settings: ReadSettings) -> Iterator[RawDocument]:
-        """Yield one ``RawDocument`` per PO; raise ``FormatError`` when the file is unreadable."""
+    def read(
+        self, stream: BinaryIO, filename: str, settings: ReadSettings
+    ) -> Iterator[RawDocument]:
+        """Yield one ``RawDocument`` per PO; ``FormatError`` when the file is unreadable."""
         ...

@@ -1,6 +1,7 @@
 """Canonical models: the purchase order, its findings, and their provenance."""
 
 from orderport.model.findings import Finding, Severity, SourceLocation, has_errors
+from orderport.model.provenance import Provenance
 from orderport.model.purchase_order import (
     AdditionalAttribute,
     Address,
@@ -23,7 +24,6 @@ from orderport.model.purchase_order import (
     SolidPackagedItem,
     SolidPackaging,
 )
-from orderport.model.provenance import Provenance
 
 __all__ = [
     "AdditionalAttribute",

@@ -56,7 +56,9 @@ def _choose_reader(path: Path, profile: PartnerProfile | None, fmt: str | None) 
         return registry.reader(pinned)
     with path.open("rb") as stream:
         head = stream.read(registry.SNIFF_BYTES)
-    accepted = list(profile.formats.accepted) if profile and profile.formats.accepted else None
+    accepted: list[str] | None = (
+        list(profile.formats.accepted) if profile and profile.formats.accepted else None
+    )
     return registry.detect(head, path.name, accepted)
 
 
