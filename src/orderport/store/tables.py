@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -215,4 +216,27 @@ control_numbers = Table(
     Column("partner_id", String(ID_LEN), primary_key=True),
     Column("kind", String(20), primary_key=True),
     Column("last_value", BigId, nullable=False),
+)
+
+# Everything we send: acknowledgments, result files, status and booking files, alerts. Written in
+# the same transaction as the outcome it reports; delivered later and marked sent, so a crash
+# between the two re-delivers under the same deterministic file name instead of losing it.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("inbound_file_id", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("filename", String(255), nullable=False),
+    Column("media_type", String(100), nullable=False),
+    Column("content", LargeBinary, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("sent_at", UtcDateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Index(None, "state", "partner_id"),
+    Index(None, "inbound_file_id"),
 )

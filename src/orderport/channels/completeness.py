@@ -1,0 +1,85 @@
+"""Deciding which listed files are completely written, per the partner's convention."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from orderport.channels.base import Completeness, CompletenessSettings
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One regular file in a listing."""
+
+    name: str
+    size: int
+    mtime: float
+
+
+@dataclass(frozen=True)
+class Complete:
+    """A complete file, and its done-marker's name when the convention has one."""
+
+    entry: Entry
+    marker: str | None = None
+
+
+class StabilityTracker:
+    """Remembers the previous listing so ``stable`` needs no waiting inside a pass."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._clock = clock
+        self._seen: dict[str, tuple[int, float, float]] = {}
+
+    def observe(self, entries: list[Entry], stable_seconds: float) -> list[Entry]:
+        """Record this listing; return the entries unchanged for at least ``stable_seconds``.
+
+        A file must have been seen in an earlier listing, so a single listing never qualifies.
+        """
+        now = self._clock()
+        stable: list[Entry] = []
+        current: dict[str, tuple[int, float, float]] = {}
+        for entry in entries:
+            previous = self._seen.get(entry.name)
+            if previous is not None and previous[0] == entry.size and previous[1] == entry.mtime:
+                since = previous[2]
+                if now - since >= stable_seconds:
+                    stable.append(entry)
+            else:
+                since = now
+            current[entry.name] = (entry.size, entry.mtime, since)
+        self._seen = current
+        return stable
+
+    def forget(self, name: str) -> None:
+        self._seen.pop(name, None)
+
+
+def select_complete(
+    entries: list[Entry],
+    settings: CompletenessSettings,
+    tracker: StabilityTracker,
+) -> list[Complete]:
+    """The complete files among ``entries``, sorted by modification time then name."""
+    convention = settings.convention
+    if convention is Completeness.DONE_MARKER:
+        suffix = settings.marker_suffix
+        names = {e.name for e in entries}
+        chosen = [
+            Complete(e, e.name + suffix)
+            for e in entries
+            if not e.name.endswith(suffix) and e.name + suffix in names
+        ]
+    elif convention is Completeness.TEMP_RENAME:
+        chosen = [Complete(e) for e in entries if not _is_temporary(e.name, settings)]
+    else:
+        settled = [e for e in entries if not _is_temporary(e.name, settings)]
+        chosen = [Complete(e) for e in tracker.observe(settled, settings.stable_seconds)]
+    chosen.sort(key=lambda c: (c.entry.mtime, c.entry.name))
+    return chosen
+
+
+def _is_temporary(name: str, settings: CompletenessSettings) -> bool:
+    return name.startswith(settings.temp_prefixes) or name.endswith(settings.temp_suffixes)
