@@ -74,6 +74,10 @@ inbound_files = Table(
     Column("received_at", UtcDateTime, nullable=False),
     Column("updated_at", UtcDateTime, nullable=False),
     Column("error", Text, nullable=True),
+    Column("channel_ref", String(1000), nullable=True),
+    Column("detail", JsonDocument, nullable=True),
+    Column("claimed_at", UtcDateTime, nullable=True),
+    Column("finished_at", UtcDateTime, nullable=True),
     Index(None, "partner_id", "sha256"),
     Index(None, "state"),
 )
