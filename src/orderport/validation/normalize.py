@@ -38,7 +38,10 @@ def normalize(
     findings = list(doc.findings)
     schema_errors = schema_findings(doc.data, doc.provenance)
     if schema_errors:
-        return None, findings + schema_errors
+        # A value the reader could not read was left out and already explained at its path;
+        # the schema's "required" for the same path would only say it again.
+        explained = {f.path for f in findings if f.is_error}
+        return None, findings + [f for f in schema_errors if f.path not in explained]
     try:
         # The schema has settled types and formats, so lax mode only turns text into dates.
         po = PurchaseOrder.model_validate(doc.data, strict=False)
