@@ -28,12 +28,18 @@ def _settings(spec: dict[str, Any]) -> ReadSettings:
     return ReadSettings(**raw)
 
 
-def _finding_view(finding: dict[str, Any]) -> dict[str, Any]:
-    return {k: finding[k] for k in ("code", "severity", "path", "location") if k in finding}
+COMPARED = ("code", "severity", "path", "location")
 
 
-def read_sample(source: Path, spec: dict[str, Any]) -> dict[str, Any]:
+def _finding_view(finding: dict[str, Any], keys: tuple[str, ...] = COMPARED) -> dict[str, Any]:
+    return {k: finding[k] for k in keys if k in finding}
+
+
+def read_sample(
+    source: Path, spec: dict[str, Any], *, with_messages: bool = False
+) -> dict[str, Any]:
     """What the pipeline makes of a sample file, in the expected file's shape."""
+    keys = (*COMPARED, "message") if with_messages else COMPARED
     head = source.read_bytes()[: registry.SNIFF_BYTES]
     reader = registry.detect(head, source.name)
     try:
@@ -47,19 +53,32 @@ def read_sample(source: Path, spec: dict[str, Any]) -> dict[str, Any]:
                     {
                         "po": po.model_dump(mode="json", exclude_none=True) if po else None,
                         "findings": [
-                            _finding_view(f.model_dump(mode="json", exclude_none=True))
+                            _finding_view(f.model_dump(mode="json", exclude_none=True), keys)
                             for f in findings
                         ],
                     }
                 )
     except FormatError as exc:
-        return {"reader": reader.name, "documents": [], "error": str(exc)}
-    return {"reader": reader.name, "documents": documents, "error": None}
+        return {
+            "reader": reader.name,
+            "documents": [],
+            "error": str(exc),
+            "error_message": exc.message,
+        }
+    return {"reader": reader.name, "documents": documents, "error": None, "error_message": None}
 
 
-def test_every_format_has_samples() -> None:
-    folders = {path.parent.name for path in EXPECTED}
-    assert {"csv", "json"} <= folders, folders
+@pytest.mark.parametrize("folder", ["csv", "xlsx", "json", "x12", "edifact"])
+def test_every_format_has_valid_warning_and_error_samples(folder: str) -> None:
+    kinds = set()
+    for path in (SAMPLES / folder).glob("*.expected.json"):
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        if spec["error"]:
+            kinds.add("file error")
+        for doc in spec["documents"]:
+            severities = {f["severity"] for f in doc["findings"]}
+            kinds.add("error" if "error" in severities else "warning" if severities else "valid")
+    assert {"valid", "warning", "error"} <= kinds, folder
 
 
 @pytest.mark.parametrize("expected_path", EXPECTED, ids=lambda p: f"{p.parent.name}/{p.name}")

@@ -1,7 +1,7 @@
 """(Re)build the .xlsx samples in sample_files/xlsx/.
 
 Run: .venv/bin/python tests/tools/tabular_make_samples.py
-then .venv/bin/python tests/tools/tabular_expected.py, and review every diff by hand.
+then .venv/bin/python tests/tools/regen_expected.py, and review every diff by hand.
 
 The LibreOffice sample is converted from a CSV by ``soffice --headless --convert-to xlsx``
 (Debian package libreoffice-calc-nogui); it is skipped with a message when soffice is missing,
