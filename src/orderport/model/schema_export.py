@@ -197,7 +197,15 @@ def write_schema(path: Path = SCHEMA_PATH) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Write the schema, or with ``--check`` exit 1 when the committed file is stale."""
     args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["--check"]:
+        target = Path(args[1]) if len(args) > 1 else SCHEMA_PATH
+        current = target.read_text(encoding="utf-8") if target.exists() else ""
+        if current != render_schema(purchase_order_schema()):
+            print(f"{target} is stale: run python -m orderport.model.schema_export")
+            return 1
+        return 0
     target = write_schema(Path(args[0])) if args else write_schema()
     print(f"wrote {target}")
     return 0
