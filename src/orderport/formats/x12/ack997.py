@@ -10,41 +10,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderport.formats.x12.envelope_out import (
+    IsaHeader,
+    SegmentWriter,
+    check_control,
+    write_ge,
+    write_gs,
+    write_iea,
+    write_isa,
+)
 from orderport.formats.x12.results import GroupResult, InterchangeResult, SetResult
-from orderport.formats.x12.tokenizer import Separators
-
-_MAX_CONTROL = 999_999_999
-
-
-class _Writer:
-    def __init__(self, separators: Separators, newline: bool) -> None:
-        self.separators = separators
-        self.element = separators.element
-        self.end = separators.segment + ("\n" if newline and separators.segment != "\n" else "")
-        forbidden = {separators.element, separators.component, separators.segment}
-        if separators.repetition:
-            forbidden.add(separators.repetition)
-        self.forbidden = forbidden
-        self.parts: list[str] = []
-        self.count = 0
-
-    def clean(self, value: str) -> str:
-        """Data copied from the inbound file must not contain our separators."""
-        if any(ch in value for ch in self.forbidden):
-            return "".join(" " if ch in self.forbidden else ch for ch in value).strip()
-        return value
-
-    def segment(self, *elements: str) -> None:
-        values = list(elements)
-        while len(values) > 1 and values[-1] == "":
-            values.pop()
-        self.parts.append(self.element.join(values) + self.end)
-        self.count += 1
-
-
-def _check_control(name: str, value: int) -> None:
-    if not 1 <= value <= _MAX_CONTROL:
-        raise ValueError(f"{name} must be between 1 and {_MAX_CONTROL}, got {value}")
 
 
 def _gs_version(interchange: InterchangeResult) -> str:
@@ -63,55 +38,47 @@ def build_997(
     newline: bool = False,
 ) -> bytes:
     """Render the 997 for ``interchange`` (from an ``X12Receipt``) as bytes."""
-    _check_control("isa_control", isa_control)
-    _check_control("gs_control", gs_control)
+    check_control("isa_control", isa_control)
+    check_control("gs_control", gs_control)
     if not interchange.groups:
         raise ValueError("the interchange has no functional group to acknowledge")
     info = interchange.info
     seps = info.separators
-    w = _Writer(seps, newline)
+    w = SegmentWriter(seps, newline)
     five = info.version >= "00501"
-    w.segment(
-        "ISA",
-        "00",
-        " " * 10,
-        "00",
-        " " * 10,
-        info.receiver_qualifier.ljust(2),
-        info.receiver_id.ljust(15),
-        info.sender_qualifier.ljust(2),
-        info.sender_id.ljust(15),
-        now.strftime("%y%m%d"),
-        now.strftime("%H%M"),
-        seps.repetition or "U",
-        info.version,
-        f"{isa_control:09d}",
-        "0",
-        info.usage or "P",
-        seps.component,
+    write_isa(
+        w,
+        IsaHeader(
+            sender_qualifier=info.receiver_qualifier,
+            sender_id=info.receiver_id,
+            receiver_qualifier=info.sender_qualifier,
+            receiver_id=info.sender_id,
+            version=info.version,
+            control=isa_control,
+            usage=info.usage or "P",
+        ),
+        now,
     )
     first = interchange.groups[0]
     version = _gs_version(interchange)
-    w.segment(
-        "GS",
+    write_gs(
+        w,
         "FA",
         w.clean(first.application_receiver),
         w.clean(first.application_sender),
-        now.strftime("%Y%m%d"),
-        now.strftime("%H%M"),
-        str(gs_control),
-        "X",
+        now,
+        gs_control,
         version,
     )
     for number, group in enumerate(interchange.groups, start=1):
         _transaction_set(w, group, f"{number:04d}", five, version)
-    w.segment("GE", str(len(interchange.groups)), str(gs_control))
-    w.segment("IEA", "1", f"{isa_control:09d}")
-    return "".join(w.parts).encode("ascii", errors="replace")
+    write_ge(w, len(interchange.groups), gs_control)
+    write_iea(w, 1, isa_control)
+    return w.text().encode("ascii", errors="replace")
 
 
 def _transaction_set(
-    w: _Writer, group: GroupResult, control: str, five: bool, version: str
+    w: SegmentWriter, group: GroupResult, control: str, five: bool, version: str
 ) -> None:
     start = w.count
     w.segment("ST", "997", control)
@@ -132,7 +99,7 @@ def _transaction_set(
     w.segment("SE", str(w.count - start + 1), control)
 
 
-def _set_response(w: _Writer, result: SetResult, five: bool) -> None:
+def _set_response(w: SegmentWriter, result: SetResult, five: bool) -> None:
     w.segment(
         "AK2",
         w.clean(result.set_id),
