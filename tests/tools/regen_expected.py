@@ -34,15 +34,13 @@ def expected_for(source: Path, old: dict[str, Any]) -> dict[str, Any]:
 
 
 def main(folders: list[str]) -> None:
-    default = sorted(p for p in (ROOT / "sample_files").iterdir() if p.is_dir())
+    default = [ROOT / "sample_files" / name for name in ("csv", "xlsx", "json", "x12", "edifact")]
     targets = [Path(f).resolve() for f in folders] or default
     for folder in targets:
         for source in sorted(folder.iterdir()):
             if source.name.endswith(".expected.json") or source.is_dir():
                 continue
             out = source.with_name(source.name + ".expected.json")
-            if not out.exists() and folder.name in ("partners", "results"):
-                continue
             old = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
             text = json.dumps(expected_for(source, old), indent=2, ensure_ascii=False)
             out.write_text(text + "\n", encoding="utf-8")
