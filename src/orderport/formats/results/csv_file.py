@@ -1,0 +1,73 @@
+"""The result file as CSV: one row per finding (and per PO without findings).
+
+UTF-8 with a byte-order mark and CRLF line ends so Excel opens it with the right characters;
+every text cell passes ``neutralise_cell`` because PO numbers and quoted values come from the
+partner.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Final
+
+from orderport.formats.results.rows import ResultRow, result_rows
+from orderport.formats.results.safety import neutralise_cell
+from orderport.pipeline.ingest import FileResult
+
+CSV_COLUMNS: Final = (
+    "file",
+    "po_number",
+    "reference",
+    "outcome",
+    "status",
+    "severity",
+    "code",
+    "field",
+    "sheet",
+    "row",
+    "column",
+    "segment",
+    "segment_position",
+    "element",
+    "component",
+    "pointer",
+    "message",
+)
+
+
+def _cells(row: ResultRow) -> list[str]:
+    finding = row.finding
+    loc = finding.location if finding else None
+    values: list[object] = [
+        row.file,
+        row.po_number,
+        row.reference,
+        row.outcome,
+        row.status,
+        finding.severity.value if finding else None,
+        finding.code if finding else None,
+        finding.path if finding else None,
+        row.sheet,
+        loc.row if loc else None,
+        loc.column if loc else None,
+        loc.segment if loc else None,
+        loc.segment_position if loc else None,
+        loc.element if loc else None,
+        loc.component if loc else None,
+        loc.pointer if loc else None,
+        finding.message if finding else None,
+    ]
+    return [
+        "" if v is None else str(v) if isinstance(v, int) else neutralise_cell(str(v))
+        for v in values
+    ]
+
+
+def render_result_csv(result: FileResult) -> bytes:
+    """The result of one file as CSV bytes (UTF-8 with BOM, CRLF)."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(CSV_COLUMNS)
+    writer.writerows(_cells(row) for row in result_rows(result))
+    return buffer.getvalue().encode("utf-8-sig", "replace")
