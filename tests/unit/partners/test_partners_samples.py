@@ -87,9 +87,15 @@ def test_loupe_defaults_are_canonical_addresses(profiles):
 
 
 def test_quick_deploy_settings_have_no_mapping(profiles):
-    settings = read_settings(profiles["analysts"])
+    settings = read_settings(profiles["acme"])
     assert settings.column_aliases == {}
     assert settings.defaults == {}
+
+
+def test_analysts_settings_map_their_spreadsheet_headers(profiles):
+    settings = read_settings(profiles["analysts"])
+    assert settings.column_aliases["PO #"] == "po_number"
+    assert settings.column_aliases["Qty"] == "quantity"
     assert settings.sheets == ("Orders",)
     assert settings.date_formats == ("%Y-%m-%d", "%d/%m/%Y")
 
