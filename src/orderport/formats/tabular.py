@@ -549,7 +549,8 @@ class CellProvenance(Provenance):
     ``locations`` still returns a complete, ordinary dict (built once, on first access).
     """
 
-    def __init__(self, file: str | None) -> None:
+    def __init__(self, file: str | None, sheet: str | None = None) -> None:
+        self.sheet = sheet
         self.cells: dict[str, tuple[int, str | None]] = {}
         self._built: dict[str, SourceLocation] | None = None
         super().__init__(file=file)
@@ -586,7 +587,7 @@ class CellProvenance(Provenance):
         return SourceLocation(file=self.file) if self.file else None
 
     def _make(self, row: int, column: str | None) -> SourceLocation:
-        return SourceLocation(file=self.file, row=row, column=column)
+        return SourceLocation(file=self.file, sheet=self.sheet, row=row, column=column)
 
 
 @dataclass
@@ -654,7 +655,7 @@ class PoAssembler:
                 severity=Severity.WARNING,
                 path="$",
                 message=f"column {label!r} is not a known column and was ignored",
-                location=SourceLocation(file=filename, row=header.row, column=label),
+                location=SourceLocation(file=filename, sheet=sheet, row=header.row, column=label),
             )
             for _, label in header.unknown
         ]
@@ -684,16 +685,7 @@ class PoAssembler:
     # -- rows -----------------------------------------------------------------------------
 
     def location(self, row: int, label: str | None = None) -> SourceLocation:
-        return SourceLocation.model_construct(
-            file=self.filename,
-            row=row,
-            column=label,
-            segment=None,
-            segment_position=None,
-            element=None,
-            component=None,
-            pointer=None,
-        )
+        return SourceLocation(file=self.filename, sheet=self.sheet, row=row, column=label)
 
     def add_row(self, row: int, cells: Sequence[Cell]) -> Iterator[RawDocument]:
         """Feed one data row; yields the previous PO when this row starts a new one."""
@@ -741,7 +733,7 @@ class PoAssembler:
         elif self._file_findings or self._orphans:
             raise FormatError(
                 "the file has a header but no rows with a po_number",
-                SourceLocation(file=self.filename, row=self.header.row),
+                SourceLocation(file=self.filename, sheet=self.sheet, row=self.header.row),
             )
 
     def _row_without_po(self, row: int, cells: Sequence[Cell]) -> None:
@@ -765,7 +757,7 @@ class PoAssembler:
             self._orphans.append(finding)
 
     def _start(self, row: int, po_number: str) -> _Pending:
-        provenance = CellProvenance(self.filename)
+        provenance = CellProvenance(self.filename, self.sheet)
         findings: list[Finding] = []
         if self._file_findings:
             findings.extend(self._file_findings)

@@ -21,6 +21,7 @@ class SourceLocation(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     file: str | None = None
+    sheet: str | None = None
     row: int | None = None
     column: str | None = None
     segment: str | None = None
@@ -32,6 +33,8 @@ class SourceLocation(BaseModel):
 
     def __str__(self) -> str:
         parts = [self.file] if self.file else []
+        if self.sheet:
+            parts.append(f"sheet {self.sheet}")
         if self.row is not None:
             parts.append(f"row {self.row}")
         if self.column:

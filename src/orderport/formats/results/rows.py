@@ -93,7 +93,10 @@ def result_rows(result: FileResult) -> list[ResultRow]:
         base = (result.filename, po.po_number, po.reference, summary.outcome, summary.status)
         if not po.findings:
             rows.append(ResultRow(*base, sheet, None))
-        rows.extend(ResultRow(*base, sheet, finding) for finding in po.findings)
+        rows.extend(
+            ResultRow(*base, (f.location.sheet if f.location else None) or sheet, f)
+            for f in po.findings
+        )
     return rows
 
 
@@ -110,5 +113,6 @@ def location_text(location: SourceLocation | None, sheet: str | None = None) -> 
     """Where a finding points, in the partner's words, without the file name."""
     if location is None:
         return f"sheet {sheet}" if sheet else ""
-    where = str(location.model_copy(update={"file": None}))
-    return ", ".join(p for p in (f"sheet {sheet}" if sheet else "", where) if p)
+    if location.sheet is None and sheet:
+        location = location.model_copy(update={"sheet": sheet})
+    return str(location.model_copy(update={"file": None}))
