@@ -19,7 +19,7 @@ from orderport.formats.edifact.envelope import (
     MessageResult,
     SyntaxIssue,
 )
-from orderport.formats.edifact.syntax import Delimiters
+from orderport.formats.edifact.envelope_out import SegmentWriter, una, unb, unz
 
 
 def contrl_identifier(syntax_version: str) -> list[str]:
@@ -27,27 +27,6 @@ def contrl_identifier(syntax_version: str) -> list[str]:
     if syntax_version == "4":
         return ["CONTRL", "4", "1", "UN"]
     return ["CONTRL", "D", "3", "UN"]
-
-
-class _Writer:
-    """Serialises segments with the interchange's service characters (values are escaped)."""
-
-    def __init__(self, delimiters: Delimiters) -> None:
-        self.d = delimiters
-
-    def element(self, value: str | Sequence[str]) -> str:
-        if isinstance(value, str):
-            return self.d.escape(value)
-        parts = list(value)
-        while parts and parts[-1] == "":
-            parts.pop()
-        return self.d.component.join(self.d.escape(part) for part in parts)
-
-    def segment(self, tag: str, *elements: str | Sequence[str]) -> str:
-        values = [self.element(value) for value in elements]
-        while values and values[-1] == "":
-            values.pop()
-        return self.d.element.join([tag, *values]) + self.d.terminator
 
 
 def _issue(issue: SyntaxIssue | None) -> list[str | Sequence[str]]:
@@ -62,7 +41,7 @@ def _issue(issue: SyntaxIssue | None) -> list[str | Sequence[str]]:
     return [str(issue.code), issue.segment or "", position]
 
 
-def _ucm(result: MessageResult, w: _Writer) -> list[str]:
+def _ucm(result: MessageResult, w: SegmentWriter) -> list[str]:
     out = [
         w.segment(
             "UCM", result.reference, result.identifier, str(result.action), *_issue(result.error)
@@ -93,7 +72,7 @@ def build_contrl(
     With ``interchange_error`` the whole interchange is reported rejected (UCI 4) and no
     messages are listed; otherwise UCI says 7 and every message gets a UCM (7 or 4).
     """
-    w = _Writer(interchange.delimiters)
+    w = SegmentWriter(interchange.delimiters)
     control = str(control_ref)
     reference = "1"
     body = [w.segment("UNH", reference, contrl_identifier(interchange.syntax_version))]
@@ -122,15 +101,14 @@ def build_contrl(
             for result in members:
                 body.extend(_ucm(result, w))
     body.append(w.segment("UNT", str(len(body) + 1), reference))
-    date_format = "%Y%m%d" if interchange.syntax_version == "4" else "%y%m%d"
-    unb = w.segment(
-        "UNB",
-        [interchange.syntax_identifier, interchange.syntax_version],
-        interchange.recipient[:2],
-        interchange.sender[:2],
-        [now.strftime(date_format), now.strftime("%H%M")],
-        control,
+    header = unb(
+        w,
+        syntax=[interchange.syntax_identifier, interchange.syntax_version],
+        sender=interchange.recipient[:2],
+        recipient=interchange.sender[:2],
+        prepared=now,
+        control_reference=control,
     )
-    unz = w.segment("UNZ", "1", control)
-    una = "UNA" + interchange.delimiters.service_string() if interchange.delimiters.advised else ""
-    return (una + unb + "".join(body) + unz).encode(interchange.encoding)
+    trailer = unz(w, 1, control)
+    advice = una(interchange.delimiters) if interchange.delimiters.advised else ""
+    return (advice + header + "".join(body) + trailer).encode(interchange.encoding)
