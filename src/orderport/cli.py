@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from orderport.commands import intake as intake_commands
 from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
 from orderport.report import (
@@ -190,3 +191,6 @@ def partners_list() -> None:
     """List the partner profiles."""
     for profile in load_profiles(profiles_dir()).values():
         console.print(f"{profile.id:<14} {profile.tier.value:<13} {profile.name}")
+
+
+intake_commands.register(app)

@@ -6,7 +6,7 @@ applies every PO of the file in one transaction, so a file is either wholly reco
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -82,10 +82,13 @@ def _po_number(doc: RawDocument) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDocument) -> None:
-    """Change documents that carry only the changes are merged onto the stored PO first."""
+def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDocument) -> bool:
+    """Change documents that carry only the changes are merged onto the stored PO first.
+
+    False when there is nothing to merge onto: the change names a PO we never received.
+    """
     if doc.merge is None:
-        return
+        return True
     number = _po_number(doc)
     stored = (
         get_po(conn, partner_id, number) if conn is not None and partner_id and number else None
@@ -100,8 +103,9 @@ def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDoc
                 location=doc.provenance.locate("$.po_number"),
             )
         )
-        return
+        return False
     doc.data = doc.merge(stored.document)
+    return True
 
 
 def _normalize(doc: RawDocument) -> PoResult:
@@ -125,6 +129,42 @@ def check_file(
     return result
 
 
+def apply_documents(
+    conn: Connection,
+    partner_id: str,
+    profile: PartnerProfile | None,
+    docs: Iterable[RawDocument],
+    inbound_file_id: int | None = None,
+) -> list[PoResult]:
+    """Normalize and apply each document on ``conn``; a ``FormatError`` from ``docs`` propagates
+    (the caller rolls the transaction back so a truncated file applies nothing)."""
+    auto_approve = bool(profile and profile.options.auto_approve)
+    results: list[PoResult] = []
+    for doc in docs:
+        if not _resolve_change(conn, partner_id, doc):
+            po_number = _po_number(doc)
+            rejected = PoResult(po_number, doc.findings, reference=doc.reference)
+            rejected.outcome = Outcome.REJECTED
+            results.append(rejected)
+            continue
+        po_result = _normalize(doc)
+        if po_result.po is not None:
+            applied = apply(
+                conn,
+                partner_id,
+                po_result.po,
+                po_result.findings,
+                inbound_file_id=inbound_file_id,
+                partner_auto_approve=auto_approve,
+            )
+            po_result.outcome, po_result.status = applied.outcome, applied.status
+            po_result.findings = applied.findings
+        else:
+            po_result.outcome = Outcome.REJECTED
+        results.append(po_result)
+    return results
+
+
 def ingest_file(
     engine: Engine,
     path: Path,
@@ -135,27 +175,10 @@ def ingest_file(
 ) -> FileResult:
     """Read, validate and apply every PO of a file in one transaction."""
     result = FileResult(path.name)
-    auto_approve = bool(profile and profile.options.auto_approve)
     try:
         result.format, docs = read_documents(path, profile, fmt)
         with engine.begin() as conn:
-            for doc in docs:
-                _resolve_change(conn, partner_id, doc)
-                po_result = _normalize(doc)
-                if po_result.po is not None:
-                    applied = apply(
-                        conn,
-                        partner_id,
-                        po_result.po,
-                        po_result.findings,
-                        inbound_file_id=inbound_file_id,
-                        partner_auto_approve=auto_approve,
-                    )
-                    po_result.outcome, po_result.status = applied.outcome, applied.status
-                    po_result.findings = applied.findings
-                else:
-                    po_result.outcome = Outcome.REJECTED
-                result.pos.append(po_result)
+            result.pos = apply_documents(conn, partner_id, profile, docs, inbound_file_id)
     except FormatError as exc:
         result.error = exc
         result.pos = []

@@ -78,8 +78,17 @@ inbound_files = Table(
     Column("detail", JsonDocument, nullable=True),
     Column("claimed_at", UtcDateTime, nullable=True),
     Column("finished_at", UtcDateTime, nullable=True),
+    # intake: the EDI interchange (format:sender:control number) to spot a resent interchange,
+    # when the ledger outcome was committed (finished_at is the channel-side move), and who holds
+    # the claim and how often processing was tried.
+    Column("interchange_key", String(200), nullable=True),
+    Column("processed_at", UtcDateTime, nullable=True),
+    Column("claim_token", String(64), nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
     Index(None, "partner_id", "sha256"),
     Index(None, "state"),
+    Index(None, "partner_id", "interchange_key"),
+    Index(None, "channel_ref"),
 )
 
 purchase_orders = Table(
@@ -243,4 +252,121 @@ outbox = Table(
     Column("last_error", Text, nullable=True),
     Index(None, "state", "partner_id"),
     Index(None, "inbound_file_id"),
+)
+
+# --- intake
+# IMAP "seen" keys (uid:<folder>:<uidvalidity>:<uid>, msgid:<Message-ID>) per partner, so a mail
+# is not read twice even after the mailbox was rebuilt.
+intake_seen = Table(
+    "intake_seen",
+    metadata,
+    Column("partner_id", String(ID_LEN), primary_key=True),
+    Column("key", String(1000), primary_key=True),
+    Column("created_at", UtcDateTime, nullable=False),
+)
+
+# --- tracking
+# Status events and bookings (seed 001) with their full history, the export queue that says
+# what each partner must still receive, the export passes, and the alerts already raised.
+# A status event derived from a lifecycle change points at its po_status_history row; the
+# unique (history_id, code) makes that derivation happen exactly once.
+status_events = Table(
+    "status_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), nullable=False),
+    Column("fo_id", BigId, ForeignKey("fulfillment_orders.id"), nullable=True),
+    Column("fulfillment_order", String(EXTERNAL_ID_LEN), nullable=True),
+    Column("code", String(20), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("location", Text, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("carrier", Text, nullable=True),
+    Column("tracking_number", String(ID_LEN), nullable=True),
+    Column("lines", JsonDocument, nullable=False),
+    Column("fingerprint", String(64), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("history_id", BigId, ForeignKey("po_status_history.id"), nullable=True),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("history_id", "code"),
+    Index(None, "partner_id", "po_id"),
+    Index(None, "partner_id", "fingerprint"),
+)
+
+bookings = Table(
+    "bookings",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("booking_reference", String(ID_LEN), nullable=False),
+    Column("current_version", Integer, nullable=False),
+    Column("space_status", String(30), nullable=False),
+    Column("etd", UtcDateTime, nullable=False),
+    Column("eta", UtcDateTime, nullable=False),
+    Column("cargo_cutoff", UtcDateTime, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("updated_at", UtcDateTime, nullable=False),
+    UniqueConstraint("partner_id", "booking_reference"),
+)
+
+booking_versions = Table(
+    "booking_versions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("booking_id", BigId, ForeignKey("bookings.id"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("document", JsonDocument, nullable=False),
+    Column("content_hash", String(64), nullable=False),
+    Column("source", String(200), nullable=False),
+    Column("recorded_at", UtcDateTime, nullable=False),
+    UniqueConstraint("booking_id", "version"),
+)
+
+# The POs a booking's current version carries, for "no booking yet" alerts and `status show`.
+booking_orders = Table(
+    "booking_orders",
+    metadata,
+    Column("booking_id", BigId, ForeignKey("bookings.id"), primary_key=True),
+    Column("po_id", BigId, ForeignKey("purchase_orders.id"), primary_key=True),
+    Index(None, "po_id"),
+)
+
+tracking_exports = Table(
+    "tracking_exports",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("at", UtcDateTime, nullable=False),
+    Column("status_events", Integer, nullable=False),
+    Column("booking_versions", Integer, nullable=False),
+    Column("outbox_ids", JsonDocument, nullable=False),
+)
+
+# What a partner must still receive: one row per status event or booking version, written in
+# the transaction that records it; an export pass renders and enqueues the rows and sets
+# export_id in its own single transaction, so each row reaches the outbox exactly once.
+export_queue = Table(
+    "export_queue",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("status_event_id", BigId, ForeignKey("status_events.id"), nullable=True),
+    Column("booking_version_id", BigId, ForeignKey("booking_versions.id"), nullable=True),
+    Column("queued_at", UtcDateTime, nullable=False),
+    Column("export_id", BigId, ForeignKey("tracking_exports.id"), nullable=True),
+    Index(None, "partner_id", "export_id"),
+)
+
+tracking_alerts = Table(
+    "tracking_alerts",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(200), nullable=False),
+    Column("message", Text, nullable=False),
+    Column("raised_at", UtcDateTime, nullable=False),
+    Column("outbox_ids", JsonDocument, nullable=False),
+    UniqueConstraint("partner_id", "kind", "subject"),
 )

@@ -1,0 +1,151 @@
+"""``orderport intake | files | reprocess | deliver``: the intake ledger from the command line."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orderport.channels import safe_display_name
+from orderport.pipeline.deliver import deliver_pending
+from orderport.pipeline.intake import intake_pass, reclaim_stuck, reprocess
+from orderport.store import ledger
+from orderport.store.db import make_engine, migrate
+from orderport.store.ledger import FileState
+
+console = Console()
+
+
+def _home() -> Path:
+    return Path(os.environ.get("ORDERPORT_HOME") or "orderport-data").resolve()
+
+
+def _since(value: str | None) -> datetime | None:
+    """``2025-03-01``, an ISO timestamp, or a relative ``2h`` / ``3d``."""
+    if value is None:
+        return None
+    units = {"m": "minutes", "h": "hours", "d": "days"}
+    if value[:-1].isdigit() and value[-1:] in units:
+        return datetime.now(UTC) - timedelta(**{units[value[-1]]: int(value[:-1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(
+            f"--since {value!r}: use 2025-03-01, an ISO time, or 2h/3d"
+        ) from exc
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def intake(
+    partner: Annotated[
+        list[str] | None, typer.Option("--partner", "-p", help="Partner id.")
+    ] = None,
+    all_partners: Annotated[bool, typer.Option("--all", help="Every partner profile.")] = False,
+    reclaim_after: Annotated[
+        int, typer.Option(help="Minutes after which a dead pass's claim is taken over.")
+    ] = 60,
+) -> None:
+    """One intake pass: claim, archive, process and answer the partners' new files."""
+    if bool(partner) == all_partners:
+        console.print("[red]give --partner ID (repeatable) or --all[/]")
+        raise typer.Exit(2)
+    engine = make_engine()
+    migrate(engine)
+    reclaim_stuck(engine, timedelta(minutes=reclaim_after))
+    summary = intake_pass(engine, None if all_partners else partner, home=_home())
+    table = Table(title="intake pass")
+    for column in ("file", "partner", "name", "format", "state", "answers", "note"):
+        table.add_column(column)
+    for o in summary.outcomes:
+        note = o.error or ("(finished an earlier pass's move)" if o.already_final else "")
+        table.add_row(
+            str(o.file_id),
+            o.partner_id,
+            safe_display_name(o.original_name, 50),
+            o.format or "-",
+            o.state.value,
+            str(len(o.outbox_ids)),
+            note[:80],
+        )
+    console.print(table)
+    for error in summary.errors:
+        console.print(f"[red]{error}[/]")
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def files(
+    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+    state: Annotated[FileState | None, typer.Option("--state")] = None,
+    since: Annotated[str | None, typer.Option(help="2025-03-01, ISO time, or 2h / 3d.")] = None,
+    limit: Annotated[int, typer.Option(help="At most this many rows.")] = 100,
+) -> None:
+    """The intake ledger, newest first."""
+    engine = make_engine()
+    with engine.connect() as conn:
+        rows = ledger.list_files(
+            conn, partner_id=partner, state=state, since=_since(since), limit=limit
+        )
+    table = Table(title=f"inbound files ({len(rows)})")
+    for column in ("id", "received (UTC)", "partner", "name", "size", "format", "state", "note"):
+        table.add_column(column)
+    for r in rows:
+        note = r.error or ""
+        if r.duplicate_of is not None:
+            note = f"duplicate of #{r.duplicate_of}"
+        elif r.needs_finish:
+            note = (note + " (channel move pending)").strip()
+        table.add_row(
+            str(r.id),
+            r.received_at.strftime("%Y-%m-%d %H:%M:%S"),
+            r.partner_id,
+            safe_display_name(r.original_name, 50),
+            str(r.size),
+            r.format or "-",
+            r.state.value,
+            note[:80],
+        )
+    console.print(table)
+
+
+def reprocess_command(
+    file_id: Annotated[int, typer.Argument(help="Ledger id (see `orderport files`).")],
+) -> None:
+    """Re-run a held, rejected or failed file from the archive (e.g. after fixing a profile)."""
+    engine = make_engine()
+    try:
+        outcome = reprocess(engine, file_id, home=_home())
+    except (LookupError, ValueError) as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from exc
+    console.print(f"file #{file_id}: {outcome.state.value} {outcome.error or ''}".strip())
+    if outcome.result is not None:
+        for po in outcome.result.pos:
+            status = po.status.value if po.status else "-"
+            outcome_text = po.outcome.value if po.outcome else "invalid"
+            console.print(f"  {po.po_number}: {outcome_text} (status {status})")
+
+
+def deliver(
+    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+) -> None:
+    """Send every pending answer and export in the outbox through the partners' channels."""
+    engine = make_engine()
+    summary = deliver_pending(engine, partner, home=_home())
+    console.print(f"sent {len(summary.sent)} file(s)")
+    for outbox_id, error in summary.failed.items():
+        console.print(f"[red]outbox #{outbox_id}: {error}[/]")
+    if summary.failed:
+        raise typer.Exit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("intake")(intake)
+    app.command("files")(files)
+    app.command("reprocess")(reprocess_command)
+    app.command("deliver")(deliver)

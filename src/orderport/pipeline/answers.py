@@ -1,0 +1,201 @@
+"""Answering the sender: acknowledgments and result files queued in the outcome's transaction.
+
+X12 gets a 997 per interchange, EDIFACT a CONTRL (never in answer to a CONTRL), CSV and JSON a
+result file in their own format, spreadsheets an annotated copy of the analyst's workbook. A file
+that came by e-mail is also answered by mail: an ``email_reply`` outbox item whose content is a
+small JSON envelope (recipient, subject, thread, attachments) the delivery step sends by SMTP.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import Connection
+
+from orderport.formats.edifact import InterchangeReport, build_contrl
+from orderport.formats.results import (
+    annotate_workbook,
+    render_result_csv,
+    render_result_json,
+    render_result_text,
+)
+from orderport.formats.x12 import X12Receipt, build_997
+from orderport.pipeline.ingest import FileResult
+from orderport.store.control_numbers import next_control_number
+from orderport.store.outbox import enqueue
+
+ISA13_MAX = 999_999_999
+GS06_MAX = 999_999_999
+UNB0020_MAX = 99_999_999_999_999
+EMAIL_MEDIA_TYPE = "application/vnd.orderport.email+json"
+EMAIL_KIND = "email_reply"
+
+_EXTENSION_FORMAT = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+}
+
+
+@dataclass
+class AnswerInput:
+    """Everything the answers for one processed file are made of."""
+
+    partner_id: str
+    file_id: int
+    result: FileResult
+    original: Path
+    """The archived raw file (the annotated workbook starts from its bytes)."""
+    x12_receipt: X12Receipt | None = None
+    edifact_report: InterchangeReport | None = None
+    email: dict[str, str] = field(default_factory=dict)
+    """For e-mail drops: ``sender``, ``subject``, ``message_id`` of the message."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    kind: str
+    content: bytes
+    extension: str
+    media_type: str
+
+
+def _result_answers(inp: AnswerInput) -> list[Answer]:
+    fmt = inp.result.format or _EXTENSION_FORMAT.get(Path(inp.result.filename).suffix.lower())
+    if fmt == "json":
+        return [Answer("result_json", render_result_json(inp.result), "json", "application/json")]
+    if fmt == "xlsx":
+        workbook = annotate_workbook(inp.original.read_bytes(), inp.result)
+        media = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return [Answer("result_xlsx", workbook, "xlsx", media)]
+    return [Answer("result_csv", render_result_csv(inp.result), "csv", "text/csv")]
+
+
+def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answer] | None:
+    """997s / CONTRL, or None when the file is not EDI (or too broken to address an answer)."""
+    if inp.result.format == "x12":
+        answers = []
+        for interchange in inp.x12_receipt.interchanges if inp.x12_receipt else []:
+            if not interchange.groups:
+                continue
+            isa = next_control_number(conn, inp.partner_id, "x12_isa", maximum=ISA13_MAX)
+            gs = next_control_number(conn, inp.partner_id, "x12_gs", maximum=GS06_MAX)
+            content = build_997(interchange, isa_control=isa, gs_control=gs, now=now)
+            answers.append(Answer("ack_997", content, "x12", "application/edi-x12"))
+        return answers
+    if inp.result.format == "edifact":
+        report = inp.edifact_report
+        if report is None or report.interchange is None:
+            return []
+        if any(m.identifier[:1] == ["CONTRL"] for m in report.messages):
+            return []  # a CONTRL is never answered with a CONTRL
+        ref = next_control_number(conn, inp.partner_id, "edifact_unb", maximum=UNB0020_MAX)
+        content = build_contrl(
+            report.interchange,
+            report.messages,
+            control_ref=ref,
+            now=now,
+            interchange_error=report.error,
+        )
+        return [Answer("contrl", content, "edi", "application/edifact")]
+    return None
+
+
+def _email_envelope(inp: AnswerInput, answers: list[Answer]) -> bytes:
+    subject = inp.email.get("subject", "")
+    if not subject.lower().startswith("re:"):
+        subject = f"Re: {subject}".strip()
+    attachments = [
+        {
+            "name": f"{a.kind}_{inp.file_id}.{a.extension}",
+            "content_type": a.media_type,
+            "data": base64.b64encode(a.content).decode("ascii"),
+        }
+        for a in answers
+    ]
+    envelope = {
+        "to": inp.email["sender"],
+        "subject": subject,
+        "in_reply_to": inp.email.get("message_id") or None,
+        "body": render_result_text(inp.result),
+        "attachments": attachments,
+    }
+    return json.dumps(envelope).encode("utf-8")
+
+
+def queue_answers(conn: Connection, inp: AnswerInput, *, now: datetime) -> list[int]:
+    """Render and enqueue the answers to one file on ``conn``; returns the outbox ids.
+
+    Files from a mailbox are answered by mail only; files from folders and SFTP get their
+    answers delivered to the partner's outbox.
+    """
+    answers = _edi_answers(conn, inp, now)
+    if answers is None:
+        answers = _result_answers(inp)
+    if inp.email.get("sender"):
+        if not answers:
+            return []
+        content = _email_envelope(inp, answers)
+        return [
+            enqueue(
+                conn,
+                inp.partner_id,
+                EMAIL_KIND,
+                content,
+                extension="json",
+                media_type=EMAIL_MEDIA_TYPE,
+                inbound_file_id=inp.file_id,
+            )
+        ]
+    return [
+        enqueue(
+            conn,
+            inp.partner_id,
+            a.kind,
+            a.content,
+            extension=a.extension,
+            media_type=a.media_type,
+            inbound_file_id=inp.file_id,
+        )
+        for a in answers
+    ]
+
+
+@dataclass(frozen=True)
+class EmailAttachment:
+    name: str
+    content_type: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class EmailReply:
+    to: str
+    subject: str
+    in_reply_to: str | None
+    body: str
+    attachments: list[EmailAttachment]
+
+
+def parse_email_envelope(content: bytes) -> EmailReply:
+    """The ``email_reply`` outbox content back as a reply to send."""
+    raw = json.loads(content)
+    return EmailReply(
+        to=str(raw["to"]),
+        subject=str(raw["subject"]),
+        in_reply_to=raw.get("in_reply_to"),
+        body=str(raw.get("body", "")),
+        attachments=[
+            EmailAttachment(str(a["name"]), str(a["content_type"]), base64.b64decode(a["data"]))
+            for a in raw.get("attachments", [])
+        ],
+    )

@@ -1,0 +1,606 @@
+"""The intake pass: files from partners' channels into the store, exactly once.
+
+``claim_files`` moves complete files into the channel's processing folder, archives their bytes
+and records them ``claimed`` in the ledger; ``process_files`` reads each from the ARCHIVE and, in
+ONE transaction per file, parses, validates, applies, queues the answers and writes the final
+ledger state; only after that commit is the source moved to processed/ or failed/. Airflow tasks
+call these with ids only; ``intake_pass`` runs both for the CLI and the demo.
+
+Crash safety: killed after the channel claim -> ``recover()`` hands the file back once its
+claim is stale; after the ledger insert -> ``reclaim_stuck`` returns the row to ``received``; after
+the commit -> the row is final but not finished, and the next pass only finishes the move.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import os
+import secrets
+import signal
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import Connection, Engine, select
+from sqlalchemy.exc import DBAPIError
+
+from orderport.channels import (
+    Candidate,
+    Channel,
+    ChannelError,
+    ChannelRefused,
+    Claimed,
+    ImapChannel,
+    safe_display_name,
+)
+from orderport.formats import registry
+from orderport.formats.base import FormatError, RawDocument, Reader
+from orderport.formats.edifact import InterchangeReport, read_interchange
+from orderport.formats.edifact import interchange_key as edifact_key
+from orderport.formats.x12 import READER as X12_READER
+from orderport.formats.x12 import X12Receipt
+from orderport.formats.x12 import interchange_key as x12_key
+from orderport.partners import PartnerProfile, apply_mapping, load_profiles, profiles_dir
+from orderport.partners import read_settings as profile_read_settings
+from orderport.pipeline.answers import AnswerInput, queue_answers
+from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
+from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
+from orderport.store import ledger
+from orderport.store.archive import archive_file, open_archived
+from orderport.store.ledger import FileState, LedgerRow
+from orderport.store.lifecycle import Outcome, upsert_partner
+from orderport.store.tables import partners
+
+log = logging.getLogger(__name__)
+
+CRASH_ENV = "ORDERPORT_CRASH_AT"
+"""Test hook: SIGKILL this process at the named point (``after_channel_claim``,
+``after_ledger_insert``, ``after_commit``, ``after_deliver``)."""
+BIG_FILE_BYTES = 1 << 20
+"""From this size the cyclic GC is paused while the file's models are built (~3x faster)."""
+
+_DECLARED = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+}
+_REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.REFUSED)
+
+
+def crash_point(name: str) -> None:
+    """Die here, as a power cut would, when the test hook names this point."""
+    if os.environ.get(CRASH_ENV) == name:
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+@dataclass
+class FileOutcome:
+    """What a pass did with one ledger row."""
+
+    file_id: int
+    partner_id: str
+    original_name: str
+    state: FileState
+    format: str | None = None
+    result: FileResult | None = None
+    outbox_ids: list[int] = field(default_factory=list)
+    duplicate_of: int | None = None
+    error: str | None = None
+    already_final: bool = False
+    """The row was final before this call (a re-run only finished the channel move)."""
+
+
+@dataclass
+class IntakeSummary:
+    claimed: list[int] = field(default_factory=list)
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    """Channel failures per partner; the pass went on with the other partners."""
+
+
+@dataclass
+class IntakeContext:
+    """What the functions need besides ids; built from the environment when not given."""
+
+    home: Path
+    profiles: Mapping[str, PartnerProfile] | None = None
+    credentials: CredentialResolver | None = None
+    options: ChannelOptions | None = None
+
+    def profile(self, partner_id: str) -> PartnerProfile:
+        if self.profiles is None:
+            self.profiles = load_profiles(profiles_dir())
+        found = self.profiles.get(partner_id)
+        if found is None:
+            raise ChannelRefused(f"no partner profile {partner_id!r} in {profiles_dir()}")
+        return found
+
+    def all_profiles(self) -> Mapping[str, PartnerProfile]:
+        if self.profiles is None:
+            self.profiles = load_profiles(profiles_dir())
+        return self.profiles
+
+    def channel(self, profile: PartnerProfile, **overrides: float) -> Channel:
+        options = self.options or ChannelOptions()
+        if overrides:
+            options = replace(options, **overrides)  # type: ignore[arg-type]
+        if options.seen is None and profile.channel.kind == "imap" and self._engine is not None:
+            options = replace(options, seen=ledger.DbSeenStore(self._engine, profile.id))
+        return open_channel(profile, home=self.home, credentials=self.credentials, options=options)
+
+    _engine: Engine | None = None
+
+
+def _context(engine: Engine, home: Path, ctx: IntakeContext | None) -> IntakeContext:
+    context = ctx or IntakeContext(home=home)
+    context._engine = engine
+    return context
+
+
+def _ensure_partner(engine: Engine, profile: PartnerProfile) -> None:
+    with engine.connect() as conn:
+        known = conn.execute(select(partners.c.id).where(partners.c.id == profile.id)).first()
+    if known is None:
+        with engine.begin() as conn:
+            upsert_partner(conn, profile.id, profile.name)
+
+
+# --------------------------------------------------------------------------- claiming
+
+
+def claim_files(
+    engine: Engine,
+    partner_id: str,
+    *,
+    home: Path,
+    limit: int | None = None,
+    ctx: IntakeContext | None = None,
+) -> list[int]:
+    """Claim complete files on the partner's channel, archive them, record them ``claimed``."""
+    context = _context(engine, home, ctx)
+    profile = context.profile(partner_id)
+    _ensure_partner(engine, profile)
+    token = secrets.token_hex(8)
+    workdir = home / "work" / partner_id
+    channel = context.channel(profile)
+    ids: list[int] = []
+    try:
+        for claimed in channel.recover():
+            with engine.connect() as conn:
+                known = ledger.find_by_channel_ref(conn, partner_id, claimed.ref)
+            if known is None:
+                ids.extend(_take(engine, channel, profile, claimed, workdir, home, token))
+        for candidate in channel.list_candidates():
+            if limit is not None and len(ids) >= limit:
+                break
+            claimed_now = _claim(channel, candidate)
+            if claimed_now is None:
+                continue
+            crash_point("after_channel_claim")
+            ids.extend(_take(engine, channel, profile, claimed_now, workdir, home, token))
+    finally:
+        channel.close()
+    return ids
+
+
+def _claim(channel: Channel, candidate: Candidate) -> Claimed | None:
+    try:
+        return channel.claim(candidate)
+    except ChannelRefused as exc:  # hostile name: stays where it is, for an operator
+        log.warning("not claiming %s: %s", safe_display_name(candidate.name), exc)
+        return None
+
+
+def _take(
+    engine: Engine,
+    channel: Channel,
+    profile: PartnerProfile,
+    claimed: Claimed,
+    workdir: Path,
+    home: Path,
+    token: str,
+) -> list[int]:
+    """Fetch, archive and record one claimed file; a refused file is recorded and failed."""
+    kind = profile.channel.kind
+    try:
+        fetched = channel.fetch(claimed, workdir)
+    except ChannelRefused as exc:
+        with engine.begin() as conn:
+            file_id = ledger.record_refused(
+                conn,
+                partner_id=profile.id,
+                original_name=claimed.candidate.name,
+                size=claimed.candidate.size,
+                channel=kind,
+                channel_ref=claimed.ref,
+                error=str(exc),
+            )
+        _finish_one(engine, channel, claimed, file_id, ok=False)
+        return []
+    try:
+        archive_path = archive_file(home, fetched.path, fetched.sha256)
+    finally:
+        fetched.path.unlink(missing_ok=True)
+    with engine.begin() as conn:
+        file_id = ledger.record_claimed(
+            conn,
+            partner_id=profile.id,
+            sha256=fetched.sha256,
+            original_name=fetched.original_name,
+            size=fetched.size,
+            channel=kind,
+            channel_ref=claimed.ref,
+            archive_path=archive_path,
+            claim_token=token,
+            detail=dict(fetched.metadata),
+        )
+    crash_point("after_ledger_insert")
+    return [file_id]
+
+
+# --------------------------------------------------------------------------- processing
+
+
+def process_files(
+    engine: Engine,
+    file_ids: Sequence[int],
+    *,
+    home: Path,
+    ctx: IntakeContext | None = None,
+) -> list[FileOutcome]:
+    """Process each file from the archive (one transaction each), then finish the channel moves."""
+    context = _context(engine, home, ctx)
+    outcomes = [_process_one(engine, file_id, context) for file_id in dict.fromkeys(file_ids)]
+    finish_pending(engine, [o.file_id for o in outcomes], context)
+    return outcomes
+
+
+def _outcome_of(row: LedgerRow, *, already: bool) -> FileOutcome:
+    return FileOutcome(
+        file_id=row.id,
+        partner_id=row.partner_id,
+        original_name=row.original_name,
+        state=row.state,
+        format=row.format,
+        duplicate_of=row.duplicate_of,
+        error=row.error,
+        already_final=already,
+    )
+
+
+def _process_one(engine: Engine, file_id: int, context: IntakeContext) -> FileOutcome:
+    try:
+        with engine.begin() as conn:
+            row = ledger.lock_for_processing(conn, file_id)
+            if row is None:
+                raise LookupError(f"no inbound file #{file_id} in the ledger")
+            if row.state.is_final:
+                return _outcome_of(row, already=True)
+            if row.state is FileState.RECEIVED:
+                ledger.claim(conn, file_id, secrets.token_hex(8))
+            outcome = _decide(conn, row, context)
+        crash_point("after_commit")
+        return outcome
+    except DBAPIError:
+        raise  # the database is away: the claim stays, a later pass (or reclaim) retries
+    except Exception as exc:  # a bug or a broken archive: park the file, never lose it
+        log.exception("inbound file #%s failed", file_id)
+        with engine.begin() as conn:
+            ledger.set_state(conn, file_id, FileState.FAILED, error=f"{type(exc).__name__}: {exc}")
+            row = ledger.get(conn, file_id)
+        assert row is not None
+        return _outcome_of(row, already=False)
+
+
+def _declared_format(name: str) -> str | None:
+    return _DECLARED.get(Path(name).suffix.lower())
+
+
+def _choose(head: bytes, name: str, profile: PartnerProfile) -> Reader:
+    """The reader for the content; a ``FormatError`` when the content contradicts the name or
+    the partner's formats (a workbook named .csv, JSON from an X12-only partner)."""
+    sniffed = next(
+        (
+            registry.reader(n)
+            for n in registry.format_names()
+            if registry.reader(n).sniff(head, name)
+        ),
+        None,
+    )
+    declared = _declared_format(name)
+    accepted = list(profile.formats.accepted) or registry.format_names()
+    pinned = profile.formats.pinned
+    if sniffed is None:
+        fallback = pinned or (declared if declared in accepted else None)
+        if fallback is None:
+            raise FormatError(
+                f"content is none of the formats partner {profile.id} sends ({', '.join(accepted)})"
+            )
+        return registry.reader(fallback)
+    if declared is not None and sniffed.name != declared:
+        raise FormatError(
+            f"the file name says {declared.upper()} ({Path(name).suffix}) but the content is "
+            f"{sniffed.name.upper()}"
+        )
+    if sniffed.name not in accepted or (pinned and sniffed.name != pinned):
+        raise FormatError(
+            f"content is {sniffed.name.upper()}, but partner {profile.id} sends only "
+            f"{', '.join(accepted)}"
+        )
+    return sniffed
+
+
+def _interchange(reader: Reader, head: bytes, profile: PartnerProfile) -> str | None:
+    """``format:sender:control`` of an EDI file; FormatError when it names another partner."""
+    if reader.name not in ("x12", "edifact"):
+        return None
+    sender, control = (x12_key if reader.name == "x12" else edifact_key)(head)
+    expected = profile.edi.interchange_id if profile.edi else None
+    if expected is None:
+        raise FormatError(
+            f"interchange from sender {sender!r}, but partner {profile.id} has no EDI identity "
+            "(edi.interchange_id) in its profile"
+        )
+    if sender.strip() != expected.strip():
+        raise FormatError(
+            f"interchange sender {sender!r} is not partner {profile.id}'s id {expected!r}; a "
+            "partner may only send its own files"
+        )
+    return f"{reader.name}:{sender.strip()}:{control.strip()}"
+
+
+@contextlib.contextmanager
+def _gc_paused(big: bool) -> Iterator[None]:
+    if not big:
+        yield
+        return
+    was_enabled = gc.isenabled()
+    gc.freeze()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.unfreeze()
+
+
+def _documents(
+    reader: Reader,
+    stream: BinaryIO,
+    name: str,
+    profile: PartnerProfile,
+    receipt: X12Receipt,
+    report: InterchangeReport,
+) -> Iterator[RawDocument]:
+    settings = profile_read_settings(profile)
+    if reader.name == "x12":
+        raw = X12_READER.read_with_receipt(stream, name, settings, receipt)
+    elif reader.name == "edifact":
+        raw = read_interchange(stream, name, settings, report)
+    else:
+        raw = reader.read(stream, name, settings)
+    for doc in raw:
+        yield apply_mapping(profile, doc)
+
+
+def _file_state(result: FileResult) -> tuple[FileState, str | None]:
+    if result.error is not None:
+        return FileState.REJECTED, str(result.error)
+    if not result.pos:
+        return FileState.REJECTED, "the file holds no purchase order"
+    if any(p.outcome is Outcome.HELD for p in result.pos):
+        return FileState.HELD, None
+    if all(p.outcome in _REFUSED_OUTCOMES for p in result.pos):
+        return FileState.REJECTED, "every purchase order in the file was rejected"
+    return FileState.STORED, None
+
+
+def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOutcome:
+    """Everything for one file inside the caller's transaction."""
+    profile = context.profile(row.partner_id)
+    outcome = _outcome_of(row, already=False)
+    first = ledger.first_copy(conn, row.partner_id, row.sha256, row.id) if row.sha256 else None
+    if first is not None:
+        return _duplicate(conn, outcome, first, f"same content as inbound file #{first}")
+    path = open_archived(context.home, row.sha256)
+    name = safe_display_name(row.original_name)
+    result = FileResult(name)
+    receipt, report = X12Receipt(), InterchangeReport()
+    key: str | None = None
+    with path.open("rb") as stream:
+        head = stream.read(registry.SNIFF_BYTES)
+        try:
+            reader = _choose(head, row.original_name, profile)
+            result.format = reader.name
+            key = _interchange(reader, head, profile)
+        except FormatError as exc:
+            result.error = exc
+        if key is not None:
+            first = ledger.first_interchange(conn, row.partner_id, key, row.id)
+            if first is not None:
+                outcome.format = result.format
+                return _duplicate(
+                    conn, outcome, first, f"interchange {key} was received in file #{first}", key
+                )
+        if result.error is None:
+            stream.seek(0)
+            result.pos, result.error = _apply(
+                conn, row, profile, reader, stream, name, receipt, report
+            )
+    state, error = _file_state(result)
+    outcome.result, outcome.format = result, result.format
+    outcome.state, outcome.error = state, error
+    if profile.outbound.acknowledgment:
+        answer = AnswerInput(
+            partner_id=row.partner_id,
+            file_id=row.id,
+            result=result,
+            original=path,
+            x12_receipt=receipt,
+            edifact_report=report,
+            email=dict(row.detail) if row.channel == "imap" else {},
+        )
+        outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
+    ledger.set_state(conn, row.id, state, error=error, fmt=result.format, interchange_key=key)
+    return outcome
+
+
+def _apply(
+    conn: Connection,
+    row: LedgerRow,
+    profile: PartnerProfile,
+    reader: Reader,
+    stream: BinaryIO,
+    name: str,
+    receipt: X12Receipt,
+    report: InterchangeReport,
+) -> tuple[list[PoResult], FormatError | None]:
+    """Apply the file's POs in a savepoint: a read error after some POs undoes them all."""
+    savepoint = conn.begin_nested()
+    try:
+        with _gc_paused(row.size >= BIG_FILE_BYTES):
+            docs = _documents(reader, stream, name, profile, receipt, report)
+            results = apply_documents(conn, row.partner_id, profile, docs, row.id)
+    except FormatError as exc:
+        savepoint.rollback()
+        return [], exc
+    savepoint.commit()
+    return results, None
+
+
+def _duplicate(
+    conn: Connection, outcome: FileOutcome, first: int, why: str, key: str | None = None
+) -> FileOutcome:
+    ledger.set_state(
+        conn,
+        outcome.file_id,
+        FileState.DUPLICATE,
+        error=why,
+        fmt=outcome.format,
+        duplicate_of=first,
+        interchange_key=key,
+    )
+    outcome.state, outcome.duplicate_of, outcome.error = FileState.DUPLICATE, first, why
+    return outcome
+
+
+# --------------------------------------------------------------------------- finishing
+
+
+_OK_STATES = (FileState.STORED, FileState.HELD, FileState.DUPLICATE)
+
+
+def _finish_one(engine: Engine, channel: Channel, claimed: Claimed, file_id: int, ok: bool) -> bool:
+    try:
+        channel.finish(claimed, ok)
+    except ChannelError as exc:
+        log.warning("inbound file #%s: channel move failed, a later pass retries: %s", file_id, exc)
+        return False
+    with engine.begin() as conn:
+        ledger.mark_finished(conn, file_id)
+    return True
+
+
+def _claimed_for(row: LedgerRow) -> Claimed:
+    assert row.channel_ref is not None
+    candidate = Candidate(
+        name=row.original_name, size=row.size, mtime=0.0, ref=row.detail.get("source", "")
+    )
+    return Claimed(candidate=candidate, ref=row.channel_ref)
+
+
+def finish_pending(engine: Engine, file_ids: Sequence[int] | None, context: IntakeContext) -> int:
+    """Move final-but-unfinished sources to processed/ or failed/; returns how many moved."""
+    with engine.connect() as conn:
+        rows = [
+            r
+            for r in ledger.waiting(conn)
+            if r.needs_finish and (file_ids is None or r.id in set(file_ids))
+        ]
+    by_partner: dict[str, list[LedgerRow]] = {}
+    for r in rows:
+        by_partner.setdefault(r.partner_id, []).append(r)
+    moved = 0
+    for partner_id, partner_rows in by_partner.items():
+        profile = context.profile(partner_id)
+        try:
+            channel = context.channel(profile, stale_claim_seconds=0.0)
+        except ChannelError as exc:
+            log.warning("partner %s: cannot open its channel to finish files: %s", partner_id, exc)
+            continue
+        try:
+            if isinstance(channel, ImapChannel):
+                claims = {c.ref: c for c in channel.recover()}
+            else:
+                claims = {r.channel_ref or "": _claimed_for(r) for r in partner_rows}
+            for r in partner_rows:
+                claimed = claims.get(r.channel_ref or "")
+                if claimed is None:
+                    continue
+                moved += _finish_one(engine, channel, claimed, r.id, r.state in _OK_STATES)
+        except ChannelError as exc:
+            log.warning("partner %s: finishing files failed: %s", partner_id, exc)
+        finally:
+            channel.close()
+    return moved
+
+
+# --------------------------------------------------------------------------- passes
+
+
+def intake_pass(
+    engine: Engine,
+    partner_ids: Sequence[str] | None = None,
+    *,
+    home: Path,
+    ctx: IntakeContext | None = None,
+) -> IntakeSummary:
+    """Claim and process every partner's files, plus whatever an earlier pass left behind."""
+    context = _context(engine, home, ctx)
+    wanted = list(partner_ids) if partner_ids is not None else list(context.all_profiles())
+    summary = IntakeSummary()
+    for partner_id in wanted:
+        try:
+            summary.claimed.extend(claim_files(engine, partner_id, home=home, ctx=context))
+        except ChannelError as exc:
+            summary.errors.append(f"{partner_id}: {exc}")
+    with engine.connect() as conn:
+        left = [r.id for r in ledger.waiting(conn, wanted)]
+    summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)
+    return summary
+
+
+def reclaim_stuck(engine: Engine, older_than: timedelta) -> int:
+    """Files claimed longer ago than ``older_than`` (their pass died) go back to ``received``."""
+    with engine.begin() as conn:
+        return ledger.reclaim_stuck(conn, older_than)
+
+
+def reprocess(
+    engine: Engine, file_id: int, *, home: Path, ctx: IntakeContext | None = None
+) -> FileOutcome:
+    """Re-run a held, rejected or failed file from the archive (e.g. after a profile fix)."""
+    context = _context(engine, home, ctx)
+    with engine.begin() as conn:
+        row = ledger.get(conn, file_id)
+        if row is None:
+            raise LookupError(f"no inbound file #{file_id} in the ledger")
+        allowed = (FileState.HELD, FileState.FAILED, FileState.REJECTED)
+        if row.state not in allowed:
+            raise ValueError(
+                f"inbound file #{file_id} is {row.state.value}; only "
+                f"{', '.join(s.value for s in allowed)} files can be reprocessed"
+            )
+        if not row.sha256:
+            raise ValueError(f"inbound file #{file_id} was never received whole; nothing to rerun")
+        ledger.reopen(conn, file_id, secrets.token_hex(8))
+    return _process_one(engine, file_id, context)
