@@ -7,7 +7,7 @@ out. Bookings carry the transport plan for one or more POs / fulfillment orders.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
@@ -106,3 +106,47 @@ class Booking(Strict):
         default_factory=list, description="Fulfillment order external ids it carries."
     )
     remarks: Text | None = Field(default=None, description="Carrier remarks.")
+
+
+# --- published documents: what a status / booking file holds (both directions) -------------
+
+
+class ReportedStatus(StatusEvent):
+    """A status event as written to a partner: with the partner's own code and our event id."""
+
+    event_id: int | None = Field(
+        default=None, ge=1, description="Our id of the event (unique per partner); outbound only."
+    )
+    partner_code: Text | None = Field(
+        default=None, description="The partner's custom code for ``code`` (profile mapping)."
+    )
+
+
+class ReportedBooking(Booking):
+    """A booking as written to a partner: with the version number of this change."""
+
+    version: int | None = Field(
+        default=None, ge=1, description="Version of the booking (1 = first confirmation)."
+    )
+
+
+class OrderStatusDocument(Strict):
+    """A file of order status events: what we send, and what a warehouse may send us."""
+
+    document_type: Literal["order_status"] = Field(description="Always order_status.")
+    partner_id: Identifier | None = Field(default=None, description="Receiving partner (ours).")
+    generated_at: IsoDateTime | None = Field(default=None, description="When the file was made.")
+    control_number: int | None = Field(default=None, ge=1, description="File control number.")
+    events: list[ReportedStatus] = Field(min_length=1, description="Status events, oldest first.")
+
+
+class BookingConfirmationDocument(Strict):
+    """A file of booking confirmations: what we send, and what a carrier may send us."""
+
+    document_type: Literal["booking_confirmation"] = Field(description="Always this.")
+    partner_id: Identifier | None = Field(default=None, description="Receiving partner (ours).")
+    generated_at: IsoDateTime | None = Field(default=None, description="When the file was made.")
+    control_number: int | None = Field(default=None, ge=1, description="File control number.")
+    bookings: list[ReportedBooking] = Field(
+        min_length=1, description="Booking confirmations (each a version of one booking)."
+    )

@@ -358,24 +358,61 @@ class ProfileOptions(Section):
 # --- outbound --------------------------------------------------------------------------------
 
 
+StatusFormat = Literal["x12_855", "x12_856", "edifact_ordrsp", "edifact_desadv", "json", "csv"]
+BookingFormat = Literal["x12_301", "edifact_iftmbc", "json", "csv"]
+
+
 class Alerts(Section):
     email: list[Email] = Field(default_factory=list, description="Who receives exception alerts.")
+    file: Literal["json", "csv"] | None = Field(
+        default=None, description="Also deliver alerts as a file in this format to the outbox."
+    )
     days_before_ship_end: int | None = Field(
-        default=None, ge=0, le=365, description="Alert when not shipped this many days before."
+        default=None,
+        ge=0,
+        le=365,
+        description="Alert when a PO has no booking this many days before its ship window ends.",
     )
     on_hold: bool = Field(default=True, description="Alert when a PO is put on hold.")
-    on_rejected: bool = Field(default=True, description="Alert when a file or PO is rejected.")
+    on_rejected: bool = Field(
+        default=True, description="Alert when a file, PO or booking (space) is rejected."
+    )
+    on_cutoff: bool = Field(
+        default=True, description="Alert when a booking is still pending past its cargo cut-off."
+    )
+    on_late_delivery: bool = Field(
+        default=True, description="Alert when a PO is not delivered by its delivery window end."
+    )
     on_booking_change: bool = Field(
         default=False, description="Alert when a confirmed booking changes vessel or schedule."
     )
 
 
+def _unique(value: list[str]) -> list[str]:
+    seen: set[str] = set()
+    for index, item in enumerate(value):
+        if item in seen:
+            raise LocatedValueError(f"format {item!r} is listed twice", index)
+        seen.add(item)
+    return value
+
+
 class Outbound(Section):
-    status_format: Literal["x12_855", "x12_856", "edifact_ordrsp", "json", "csv"] | None = Field(
-        default=None, description="Format of order-status files; none = no status files."
+    status_formats: list[StatusFormat] = Field(
+        default_factory=list,
+        description=(
+            "Formats of order-status files, e.g. [x12_855, x12_856]: 855/ORDRSP carry receipt, "
+            "acceptance, hold and cancel; 856/DESADV shipments; csv/json every event."
+        ),
     )
-    booking_format: Literal["x12_301", "edifact_iftmbc", "json", "csv"] | None = Field(
-        default=None, description="Format of booking confirmations; none = none sent."
+    booking_formats: list[BookingFormat] = Field(
+        default_factory=list, description="Formats of booking confirmations; empty = none sent."
+    )
+    status_format: StatusFormat | None = Field(
+        default=None, description="One status format (older profiles); use status_formats."
+    )
+    booking_format: BookingFormat | None = Field(
+        default=None, description="One booking format (older profiles); use booking_formats."
     )
     acknowledgment: bool = Field(
         default=True, description="Answer each inbound file (997 / CONTRL / result file)."
@@ -388,12 +425,39 @@ class Outbound(Section):
     )
     alerts: Alerts = Field(default_factory=Alerts, description="Exception alerts.")
 
+    _unique_status = field_validator("status_formats")(_unique)
+    _unique_booking = field_validator("booking_formats")(_unique)
+
     @field_validator("schedule")
     @classmethod
     def _cron(cls, value: str | None) -> str | None:
         if value is not None:
             validate_cron(value)
         return value
+
+    @model_validator(mode="after")
+    def _one_spelling(self) -> Outbound:
+        if self.status_format is not None and self.status_formats:
+            raise LocatedValueError(
+                "give status_formats or status_format, not both", "status_format"
+            )
+        if self.booking_format is not None and self.booking_formats:
+            message = "give booking_formats or booking_format, not both"
+            raise LocatedValueError(message, "booking_format")
+        return self
+
+    @property
+    def all_status_formats(self) -> tuple[str, ...]:
+        """The status formats, whichever spelling the profile used."""
+        if self.status_format is not None:
+            return (self.status_format,)
+        return tuple(self.status_formats)
+
+    @property
+    def all_booking_formats(self) -> tuple[str, ...]:
+        if self.booking_format is not None:
+            return (self.booking_format,)
+        return tuple(self.booking_formats)
 
 
 # --- the profile ------------------------------------------------------------------------------

@@ -1,0 +1,198 @@
+"""``orderport status add|show``, ``booking add|show``, ``export`` and ``alerts``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from orderport.model.tracking import StatusCode, StatusEvent
+from orderport.partners import PartnerProfile, load_profiles, profiles_dir
+from orderport.pipeline.alerts import alerts_pass
+from orderport.pipeline.export import export_pass
+from orderport.pipeline.tracking_intake import ingest_tracking_file
+from orderport.store.db import make_engine
+from orderport.store.tracking import (
+    TrackingError,
+    booking_history,
+    bookings_for_po,
+    record_status,
+    status_history,
+)
+
+console = Console()
+PartnerOpt = Annotated[str, typer.Option("--partner", "-p", help="Partner id (its profile).")]
+
+
+def _parse_at(text: str | None) -> datetime:
+    if text is None:
+        return datetime.now(UTC)
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise typer.BadParameter(
+            f"{text!r} is not a timestamp such as 2026-03-20T14:00:00Z"
+        ) from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def _profiles() -> dict[str, PartnerProfile]:
+    return load_profiles(profiles_dir())
+
+
+def _profile(partner: str) -> PartnerProfile | None:
+    return _profiles().get(partner)
+
+
+def status_add(
+    po_number: Annotated[str, typer.Argument(help="The partner's PO number.")],
+    partner: PartnerOpt,
+    code: Annotated[StatusCode, typer.Option("--code", help="Our status code.")],
+    at: Annotated[str | None, typer.Option("--at", help="When (RFC 3339); default now.")] = None,
+    fo: Annotated[str | None, typer.Option("--fo", help="Fulfillment order external id.")] = None,
+    location: Annotated[str | None, typer.Option("--location")] = None,
+    reason: Annotated[str | None, typer.Option("--reason")] = None,
+    carrier: Annotated[str | None, typer.Option("--carrier")] = None,
+    tracking_number: Annotated[str | None, typer.Option("--tracking-number")] = None,
+) -> None:
+    """Record a status event for a PO (or one of its fulfillment orders)."""
+    event = StatusEvent(
+        po_number=po_number,
+        fulfillment_order=fo,
+        code=code,
+        at=_parse_at(at),
+        location=location,
+        reason=reason,
+        carrier=carrier,
+        tracking_number=tracking_number,
+    )
+    engine = make_engine()
+    try:
+        with engine.begin() as conn:
+            event_id = record_status(conn, partner, event, source="cli")
+    except TrackingError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    console.print(f"{po_number}: {code.value} recorded (event {event_id})")
+
+
+def status_show(po_number: str, partner: PartnerOpt) -> None:
+    """The PO's status history (lifecycle and tracking events) and its bookings."""
+    engine = make_engine()
+    try:
+        with engine.begin() as conn:
+            history = status_history(conn, partner, po_number)
+            booked = bookings_for_po(conn, partner, po_number)
+    except TrackingError as exc:
+        console.print(f"[red]{exc}[/]")
+        raise typer.Exit(1) from None
+    table = Table(title=f"status history of {po_number} ({partner})")
+    for column in ("at", "code", "fulfillment order", "location", "reason", "carrier", "source"):
+        table.add_column(column)
+    for stored in history:
+        e = stored.event
+        table.add_row(
+            e.at.isoformat(),
+            e.code.value,
+            e.fulfillment_order or "",
+            e.location or "",
+            e.reason or "",
+            " ".join(filter(None, (e.carrier, e.tracking_number))),
+            stored.source,
+        )
+    console.print(table)
+    for b in booked:
+        bk = b.booking
+        console.print(
+            f"booking {bk.booking_reference} v{b.version}: {bk.carrier} {bk.mode.value} "
+            f"{bk.origin}->{bk.destination} ETD {bk.etd.isoformat()} ETA {bk.eta.isoformat()} "
+            f"space {bk.space_status.value}"
+        )
+
+
+def booking_add(
+    partner: PartnerOpt,
+    file: Annotated[Path, typer.Option("--file", exists=True, dir_okay=False)],
+) -> None:
+    """Record bookings from a JSON or CSV booking file (one booking or a confirmation file)."""
+    result = ingest_tracking_file(make_engine(), file, partner, profile=_profile(partner))
+    if result.error is not None:
+        console.print(f"[red]{result.error}[/]")
+        raise typer.Exit(1)
+    for finding in result.findings:
+        console.print(f"[red]{finding.location or finding.path}: {finding.message}[/]")
+    console.print(f"{file.name}: {len(result.recorded)} {result.kind or ''} record(s) stored")
+    if result.has_errors:
+        raise typer.Exit(1)
+
+
+def booking_show(reference: str, partner: PartnerOpt) -> None:
+    """Every version of a booking."""
+    with make_engine().begin() as conn:
+        versions = booking_history(conn, partner, reference)
+    if not versions:
+        console.print(f"[red]no booking {reference!r} for partner {partner!r}[/]")
+        raise typer.Exit(1)
+    table = Table(title=f"booking {reference} ({partner})")
+    for column in ("version", "recorded", "space", "vessel/flight", "ETD", "ETA", "POs", "source"):
+        table.add_column(column)
+    for v in versions:
+        b = v.booking
+        table.add_row(
+            str(v.version),
+            v.recorded_at.isoformat(),
+            b.space_status.value,
+            " ".join(filter(None, (b.vessel, b.voyage, b.flight_number))),
+            b.etd.isoformat(),
+            b.eta.isoformat(),
+            ", ".join(b.purchase_orders),
+            v.source,
+        )
+    console.print(table)
+
+
+def export(
+    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+    everyone: Annotated[bool, typer.Option("--all", help="Every partner.")] = False,
+) -> None:
+    """Render new status events and booking changes into the outbox."""
+    if (partner is None) == (not everyone):
+        console.print("[red]give --partner ID or --all[/]")
+        raise typer.Exit(2)
+    summary = export_pass(make_engine(), partner, now=datetime.now(UTC), profiles=_profiles())
+    for p in summary.partners:
+        if p.error:
+            console.print(f"[red]{p.partner_id}: {p.error}[/]")
+        else:
+            console.print(
+                f"{p.partner_id}: {p.status_events} status event(s), {p.booking_versions} "
+                f"booking change(s), {len(p.outbox_ids)} file(s) queued"
+            )
+    if summary.errors:
+        raise typer.Exit(1)
+
+
+def alerts() -> None:
+    """Raise new exception alerts (each once) into the outbox."""
+    raised = alerts_pass(make_engine(), now=datetime.now(UTC), profiles=_profiles())
+    for alert in raised:
+        console.print(f"{alert.partner_id}: [{alert.kind.value}] {alert.message}")
+    console.print(f"{len(raised)} new alert(s)")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``status``, ``booking``, ``export`` and ``alerts`` to the ``orderport`` command."""
+    status_app = typer.Typer(help="Order status events.", no_args_is_help=True)
+    status_app.command("add")(status_add)
+    status_app.command("show")(status_show)
+    booking_app = typer.Typer(help="Cargo bookings.", no_args_is_help=True)
+    booking_app.command("add")(booking_add)
+    booking_app.command("show")(booking_show)
+    app.add_typer(status_app, name="status")
+    app.add_typer(booking_app, name="booking")
+    app.command("export")(export)
+    app.command("alerts")(alerts)
