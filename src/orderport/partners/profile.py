@@ -408,12 +408,6 @@ class Outbound(Section):
     booking_formats: list[BookingFormat] = Field(
         default_factory=list, description="Formats of booking confirmations; empty = none sent."
     )
-    status_format: StatusFormat | None = Field(
-        default=None, description="One status format (older profiles); use status_formats."
-    )
-    booking_format: BookingFormat | None = Field(
-        default=None, description="One booking format (older profiles); use booking_formats."
-    )
     acknowledgment: bool = Field(
         default=True, description="Answer each inbound file (997 / CONTRL / result file)."
     )
@@ -434,30 +428,6 @@ class Outbound(Section):
         if value is not None:
             validate_cron(value)
         return value
-
-    @model_validator(mode="after")
-    def _one_spelling(self) -> Outbound:
-        if self.status_format is not None and self.status_formats:
-            raise LocatedValueError(
-                "give status_formats or status_format, not both", "status_format"
-            )
-        if self.booking_format is not None and self.booking_formats:
-            message = "give booking_formats or booking_format, not both"
-            raise LocatedValueError(message, "booking_format")
-        return self
-
-    @property
-    def all_status_formats(self) -> tuple[str, ...]:
-        """The status formats, whichever spelling the profile used."""
-        if self.status_format is not None:
-            return (self.status_format,)
-        return tuple(self.status_formats)
-
-    @property
-    def all_booking_formats(self) -> tuple[str, ...]:
-        if self.booking_format is not None:
-            return (self.booking_format,)
-        return tuple(self.booking_formats)
 
 
 # --- the profile ------------------------------------------------------------------------------

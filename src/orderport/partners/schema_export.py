@@ -29,7 +29,7 @@ EXAMPLES: list[dict[str, Any]] = [
         "channel": {"kind": "folder", "path": "drop/acme"},
         "formats": {"accepted": ["csv", "json"], "json_variant": "canonical"},
         "options": {"auto_approve": True},
-        "outbound": {"status_format": "csv", "schedule": "0 6 * * *"},
+        "outbound": {"status_formats": ["csv"], "schedule": "0 6 * * *"},
     },
     {
         "id": "globex",

@@ -138,7 +138,7 @@ def _export_partner(
     items = _status_items(conn, pid, [q.status_event_id for q in queued if q.status_event_id])
     booked = _bookings(conn, pid, [q.booking_version_id for q in queued if q.booking_version_id])
     outbox_ids: list[int] = []
-    for fmt in profile.outbound.all_status_formats:
+    for fmt in profile.outbound.status_formats:
         chosen = [item for item in items if carries(fmt, item.event.code)]
         if chosen:
             rendered = status_writer(fmt).render(chosen, _context(conn, profile, fmt, now, us))
@@ -152,14 +152,15 @@ def _export_partner(
                     media_type=rendered.media_type,
                 )
             )
-    for fmt in profile.outbound.all_booking_formats:
+    for booking_fmt in profile.outbound.booking_formats:
         if booked:
-            rendered = booking_writer(fmt).render(booked, _context(conn, profile, fmt, now, us))
+            ctx = _context(conn, profile, booking_fmt, now, us)
+            rendered = booking_writer(booking_fmt).render(booked, ctx)
             outbox_ids.append(
                 enqueue(
                     conn,
                     pid,
-                    f"booking_{fmt}",
+                    f"booking_{booking_fmt}",
                     rendered.content,
                     extension=rendered.extension,
                     media_type=rendered.media_type,
