@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from orderport.commands import intake as intake_commands
+from orderport.commands import reports as report_commands
 from orderport.commands import tracking as tracking_commands
 from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
@@ -196,3 +197,4 @@ def partners_list() -> None:
 
 intake_commands.register(app)
 tracking_commands.register(app)
+report_commands.register(app)

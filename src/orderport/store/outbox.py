@@ -135,3 +135,13 @@ def mark_attempt_failed(
         .values(attempts=attempts + 1, last_error=error[:2000], state=state.value)
     )
     return state
+
+
+def requeue_failed(conn: Connection, *, attempts_left: int = 1, max_attempts: int = 5) -> int:
+    """Give parked items ``attempts_left`` more tries (the nightly batch); how many were parked."""
+    result = conn.execute(
+        update(outbox)
+        .where(outbox.c.state == OutboxState.FAILED.value)
+        .values(state=OutboxState.PENDING.value, attempts=max(max_attempts - attempts_left, 0))
+    )
+    return int(result.rowcount)

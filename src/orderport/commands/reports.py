@@ -1,0 +1,49 @@
+"""``orderport report nightly``: the operator's report and the demand-planning extract."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from orderport.pipeline.nightly import home_dir, write_report
+from orderport.store.db import make_engine
+
+console = Console()
+report_app = typer.Typer(help="Operator reports.", no_args_is_help=True)
+
+
+def _day(value: str | None) -> date:
+    if value is None:
+        return (datetime.now(UTC) - timedelta(days=1)).date()
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"--date {value!r}: use YYYY-MM-DD, e.g. 2026-11-22") from exc
+
+
+@report_app.command("nightly")
+def nightly(
+    day: Annotated[
+        str | None, typer.Option("--date", help="UTC day to report (default: yesterday).")
+    ] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Folder (default: $ORDERPORT_HOME/reports).")
+    ] = None,
+) -> None:
+    """Write the nightly report (CSV, JSON, HTML with charts) and the demand-planning CSV."""
+    chosen = _day(day)
+    engine = make_engine()
+    try:
+        files = write_report(engine, day=chosen, out_dir=out or home_dir() / "reports")
+    finally:
+        engine.dispose()
+    for path in files.all():
+        console.print(str(path))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(report_app, name="report")
