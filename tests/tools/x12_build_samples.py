@@ -8,6 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parents[2] / "sample_files" / "x12"
+SENDER = "INITECH"
+"""The interchange id of sample_files/partners/initech.yaml: the samples are its files."""
 
 
 def isa(
@@ -16,7 +18,7 @@ def isa(
     el: str = "*",
     rep: str = "U",
     comp: str = ">",
-    sender: str = "ACMEBUYER",
+    sender: str = SENDER,
     receiver: str = "ORDERPORT",
 ) -> list[str]:
     return [
@@ -59,7 +61,7 @@ def interchange(
             [
                 "GS",
                 functional_id,
-                "ACMEBUYER",
+                SENDER,
                 "ORDERPORT",
                 "20260301",
                 "0930",

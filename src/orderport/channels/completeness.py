@@ -8,6 +8,9 @@ from dataclasses import dataclass
 
 from orderport.channels.base import Completeness, CompletenessSettings
 
+_CLOCK_SLACK = 1e-6
+"""Float rounding of ``since + wait`` must not make a file wait a second pass."""
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -45,7 +48,7 @@ class StabilityTracker:
             previous = self._seen.get(entry.name)
             if previous is not None and previous[0] == entry.size and previous[1] == entry.mtime:
                 since = previous[2]
-                if now - since >= stable_seconds:
+                if now - since + _CLOCK_SLACK >= stable_seconds:
                     stable.append(entry)
             else:
                 since = now
@@ -55,6 +58,14 @@ class StabilityTracker:
 
     def forget(self, name: str) -> None:
         self._seen.pop(name, None)
+
+    def wait_needed(self, stable_seconds: float) -> float | None:
+        """Seconds until every file of the last listing that is not yet stable will be, if
+        unchanged; None when nothing is waiting (an empty inbox costs no sleep)."""
+        now = self._clock()
+        left = [stable_seconds - (now - since) for _, _, since in self._seen.values()]
+        waiting = [x for x in left if x > 0]
+        return max(waiting) if waiting else None
 
 
 def select_complete(
@@ -79,6 +90,24 @@ def select_complete(
         chosen = [Complete(e) for e in tracker.observe(settled, settings.stable_seconds)]
     chosen.sort(key=lambda c: (c.entry.mtime, c.entry.name))
     return chosen
+
+
+def complete_after_wait(
+    list_entries: Callable[[], list[Entry]],
+    settings: CompletenessSettings,
+    tracker: StabilityTracker,
+    sleep: Callable[[float], None] = time.sleep,
+) -> list[Complete]:
+    """``select_complete`` over a fresh listing; for ``stable`` with ``stable_wait_in_pass``,
+    sleep only as long as some listed file still needs to prove itself, then list again."""
+    chosen = select_complete(list_entries(), settings, tracker)
+    if settings.convention is not Completeness.STABLE or not settings.stable_wait_in_pass:
+        return chosen
+    wait = tracker.wait_needed(settings.stable_seconds)
+    if wait is None:
+        return chosen
+    sleep(wait)
+    return select_complete(list_entries(), settings, tracker)
 
 
 def _is_temporary(name: str, settings: CompletenessSettings) -> bool:

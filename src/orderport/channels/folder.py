@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from orderport.channels.base import (
     TransportError,
 )
 from orderport.channels.claims import claim_basename, is_stale, recovered
-from orderport.channels.completeness import Entry, StabilityTracker, select_complete
+from orderport.channels.completeness import Entry, StabilityTracker, complete_after_wait
 from orderport.channels.names import (
     check_outbound_name,
     claim_name,
@@ -82,11 +81,7 @@ class FolderChannel:
 
     def list_candidates(self) -> list[Candidate]:
         s = self.settings
-        entries = self._entries(s.inbox)
-        chosen = select_complete(entries, s.completeness, self._tracker)
-        if s.completeness.stable_wait_in_pass and s.completeness.convention is Completeness.STABLE:
-            time.sleep(s.completeness.stable_seconds)
-            chosen = select_complete(self._entries(s.inbox), s.completeness, self._tracker)
+        chosen = complete_after_wait(lambda: self._entries(s.inbox), s.completeness, self._tracker)
         return [
             Candidate(c.entry.name, c.entry.size, c.entry.mtime, f"{s.inbox}/{c.entry.name}")
             for c in chosen

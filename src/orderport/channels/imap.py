@@ -195,12 +195,15 @@ class ImapChannel:
             self._ensure_folder(folder)
         return conn
 
-    def _ensure_folder(self, folder: str) -> None:
+    def _folder_exists(self, folder: str) -> bool:
         typ, data = self._cmd("LIST", lambda c: c.list('""', _quote(folder)))
-        if typ == "OK" and any(d for d in data if d):
+        return typ == "OK" and any(d for d in data if d)
+
+    def _ensure_folder(self, folder: str) -> None:
+        if self._folder_exists(folder):
             return
         typ, data = self._cmd("CREATE", lambda c: c.create(_quote(folder)))
-        if typ != "OK":
+        if typ != "OK" and not self._folder_exists(folder):  # not made by a concurrent poller
             raise ChannelRefused(f"{self.where}: cannot create folder {folder!r}: {data!r}")
 
     def _cmd(self, what: str, fn: _Command) -> tuple[str, list[bytes | tuple[bytes, bytes] | None]]:

@@ -14,7 +14,6 @@ import logging
 import secrets
 import socket
 import stat
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +31,7 @@ from orderport.channels.base import (
     TransportError,
 )
 from orderport.channels.claims import claim_basename, is_stale, recovered
-from orderport.channels.completeness import Entry, StabilityTracker, select_complete
+from orderport.channels.completeness import Entry, StabilityTracker, complete_after_wait
 from orderport.channels.names import (
     check_outbound_name,
     claim_name,
@@ -204,7 +203,12 @@ class SftpChannel:
         except OSError as exc:
             if not _is_missing(exc):
                 raise
-            sftp.mkdir(folder)
+            try:
+                sftp.mkdir(folder)
+            except OSError:
+                # a concurrent poller made it first (OpenSSH answers a plain "Failure")
+                if not stat.S_ISDIR(sftp.stat(folder).st_mode or 0):
+                    raise
 
     def _translate(self, exc: BaseException, doing: str) -> BaseException:
         """Map paramiko/socket errors to TransportError (retry) or ChannelRefused (fatal)."""
@@ -274,10 +278,7 @@ class SftpChannel:
     def list_candidates(self) -> list[Candidate]:
         s = self.settings
         c = s.completeness
-        chosen = select_complete(self._entries(s.inbox), c, self._tracker)
-        if c.convention is Completeness.STABLE and c.stable_wait_in_pass:
-            time.sleep(c.stable_seconds)
-            chosen = select_complete(self._entries(s.inbox), c, self._tracker)
+        chosen = complete_after_wait(lambda: self._entries(s.inbox), c, self._tracker)
         return [
             Candidate(x.entry.name, x.entry.size, x.entry.mtime, f"{s.inbox}/{x.entry.name}")
             for x in chosen

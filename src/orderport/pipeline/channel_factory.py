@@ -57,15 +57,18 @@ class CredentialResolver(Protocol):
 
 
 def secret_from_env(prefix: str, environ: dict[str, str] | None = None) -> ChannelSecret:
-    """``<PREFIX>_USERNAME``, ``_PASSWORD``, ``_KEY_FILE``, ``_KEY``, ``_KEY_PASSPHRASE``."""
+    """``<PREFIX>_USERNAME``, ``_PASSWORD``, ``_KEY_FILE``, ``_KEY``, ``_KEY_PASSPHRASE``; and
+    ``_SSL`` (``false`` for a plain-text IMAP server on loopback), the connection's extra."""
     env = dict(os.environ) if environ is None else environ
     key_file = env.get(f"{prefix}_KEY_FILE")
+    ssl = env.get(f"{prefix}_SSL")
     return ChannelSecret(
         login=env.get(f"{prefix}_USERNAME"),
         password=env.get(f"{prefix}_PASSWORD"),
         key_file=Path(key_file) if key_file else None,
         key_text=env.get(f"{prefix}_KEY"),
         key_passphrase=env.get(f"{prefix}_KEY_PASSPHRASE"),
+        extra={"ssl": ssl} if ssl is not None else {},
     )
 
 

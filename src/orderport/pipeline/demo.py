@@ -3,7 +3,7 @@ intake pass (claim, archive, ledger, process, answers) and delivery, on the embe
 (a SQLite file and local folders under ``--home``), so a new user sees the whole job.
 
 Partners whose sample profile uses SFTP or IMAP get a folder channel under the demo home
-instead (the output says so); ``demo.json`` may patch a profile for the demo (``profiles``).
+instead (the output says so); the sample profiles are used as they are otherwise.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from rich.console import Console
 from rich.table import Table
@@ -60,10 +59,10 @@ def samples_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "sample_files"
 
 
-def load_manifest(samples: Path) -> tuple[list[Drop], dict[str, dict[str, Any]]]:
-    """The drops of ``demo.json`` in order, and its per-partner profile patches."""
+def load_manifest(samples: Path) -> list[Drop]:
+    """The drops of ``demo.json`` in order."""
     raw = json.loads((samples / "demo.json").read_text(encoding="utf-8"))
-    drops = [
+    return [
         Drop(
             partner=e["partner"],
             source=samples / e["file"],
@@ -73,30 +72,14 @@ def load_manifest(samples: Path) -> tuple[list[Drop], dict[str, dict[str, Any]]]
         )
         for e in raw["drops"]
     ]
-    return drops, raw.get("profiles", {})
 
 
-def _merge(base: dict[str, Any], patch: dict[str, Any]) -> dict[str, Any]:
-    merged = dict(base)
-    for key, value in patch.items():
-        if isinstance(value, dict) and isinstance(merged.get(key), dict):
-            merged[key] = _merge(merged[key], value)
-        else:
-            merged[key] = value
-    return merged
-
-
-def demo_profiles(
-    samples: Path, patches: dict[str, dict[str, Any]]
-) -> tuple[dict[str, PartnerProfile], list[str]]:
+def demo_profiles(samples: Path) -> tuple[dict[str, PartnerProfile], list[str]]:
     """Sample profiles with folder channels under the demo home; notes on what was replaced."""
     notes: list[str] = []
     out: dict[str, PartnerProfile] = {}
     for pid, profile in load_profiles(samples / "partners").items():
         data = profile.model_dump(mode="json", exclude_none=True)
-        if pid in patches:
-            data = _merge(data, patches[pid])
-            notes.append(f"{pid}: profile patched for the samples: {json.dumps(patches[pid])}")
         if data["channel"]["kind"] != "folder":
             notes.append(f"{pid}: its {data['channel']['kind'].upper()} channel is a folder here")
             data["channel"] = {"kind": "folder", "path": f"drop/{pid}"}
@@ -126,8 +109,8 @@ def drop_files(home: Path, profiles: dict[str, PartnerProfile], drops: list[Drop
 def run_intake_demo(home: Path, samples: Path | None = None) -> DemoRun:
     """Set up the store and folders under ``home``, drop, run one pass and deliver."""
     samples = samples or samples_dir()
-    drops, patches = load_manifest(samples)
-    profiles, notes = demo_profiles(samples, patches)
+    drops = load_manifest(samples)
+    profiles, notes = demo_profiles(samples)
     engine = make_engine(f"sqlite:///{home / 'orderport.db'}")
     migrate(engine)
     with engine.begin() as conn:

@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from orderport.channels import (
     Candidate,
@@ -35,6 +35,7 @@ from orderport.channels import (
     ChannelRefused,
     Claimed,
     ImapChannel,
+    TransportError,
     safe_display_name,
 )
 from orderport.formats import registry
@@ -104,6 +105,9 @@ class IntakeSummary:
     outcomes: list[FileOutcome] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     """Channel failures per partner; the pass went on with the other partners."""
+    retriable: list[str] = field(default_factory=list)
+    """Partners whose failure was a ``TransportError`` (server away, timeout): the next pass
+    retries by itself. The others in ``errors`` (host key, authentication) need an operator."""
 
 
 @dataclass
@@ -145,12 +149,24 @@ def _context(engine: Engine, home: Path, ctx: IntakeContext | None) -> IntakeCon
     return context
 
 
-def _ensure_partner(engine: Engine, profile: PartnerProfile) -> None:
+def _partner_known(engine: Engine, partner_id: str) -> bool:
     with engine.connect() as conn:
-        known = conn.execute(select(partners.c.id).where(partners.c.id == profile.id)).first()
-    if known is None:
+        return (
+            conn.execute(select(partners.c.id).where(partners.c.id == partner_id)).first()
+            is not None
+        )
+
+
+def _ensure_partner(engine: Engine, profile: PartnerProfile) -> None:
+    """Register the partner on its first pass; two first passes at once both get here."""
+    if _partner_known(engine, profile.id):
+        return
+    try:
         with engine.begin() as conn:
             upsert_partner(conn, profile.id, profile.name)
+    except IntegrityError:
+        if not _partner_known(engine, profile.id):
+            raise
 
 
 # --------------------------------------------------------------------------- claiming
@@ -573,6 +589,8 @@ def intake_pass(
             summary.claimed.extend(claim_files(engine, partner_id, home=home, ctx=context))
         except ChannelError as exc:
             summary.errors.append(f"{partner_id}: {exc}")
+            if isinstance(exc, TransportError):
+                summary.retriable.append(partner_id)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
     summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)

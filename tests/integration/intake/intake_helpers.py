@@ -5,10 +5,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_files"
 RUNNER = Path(__file__).with_name("intake_runner.py")
+T = TypeVar("T")
 
 FOLDER_PROFILE = """id: {pid}
 name: Test partner {pid}
@@ -20,28 +23,6 @@ channel:
   completeness: {{convention: temp_rename, prefix: ".", suffix: ".tmp"}}
 formats:
   accepted: [csv, json, xlsx]
-"""
-
-SFTP_PROFILE = """id: {pid}
-name: Test SFTP partner {pid}
-tier: quick_deploy
-channel:
-  kind: sftp
-  host: {host}
-  port: {port}
-  username: {user}
-  inbox: inbox
-  outbox: outbox
-  processing: processing
-  processed: processed
-  failed: failed
-  known_hosts: {known_hosts}
-  credentials_env: TEST_SFTP
-  completeness: {{convention: temp_rename, prefix: ".", suffix: ".part"}}
-formats:
-  accepted: [csv, json, x12]
-edi:
-  interchange_id: ACMEBUYER
 """
 
 
@@ -84,3 +65,38 @@ def run_pass(
         timeout=120,
         check=False,
     )
+
+
+def concurrent_passes(url: str, home: Path, partners: Path, in_process: Callable[[], T]) -> T:
+    """Two intake passes at once in two processes: a runner process (one fresh interpreter) is
+    started, waits until it has imported everything, then both passes start together."""
+    env = dict(os.environ)
+    env["ORDERPORT_PARTNERS"] = str(partners)
+    env.pop("ORDERPORT_CRASH_AT", None)
+    proc = subprocess.Popen(
+        [sys.executable, str(RUNNER), url, str(home), "--on-go"],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stdin is not None
+    assert proc.stdout is not None
+    try:
+        ready = proc.stdout.readline()
+        if ready.strip() != "ready":
+            proc.kill()
+            _, err = proc.communicate(timeout=30)
+            raise AssertionError(f"the runner did not start: {ready!r} {err}")
+        proc.stdin.write("go\n")
+        proc.stdin.flush()
+        mine = in_process()
+        out, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    if proc.returncode != 0 or "ERROR" in out:
+        raise AssertionError(f"the runner's pass failed ({proc.returncode}): {out}\n{err}")
+    return mine

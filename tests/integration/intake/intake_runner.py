@@ -1,4 +1,8 @@
-"""One intake pass + delivery in its own process (killed with SIGKILL by the crash tests)."""
+"""One intake pass + delivery in its own process (killed with SIGKILL by the crash tests).
+
+With ``--on-go`` the process imports everything, prints ``ready`` and waits for a line on
+stdin before the pass, so a test can start it in lockstep with a pass of its own.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,9 @@ from orderport.store.db import make_engine
 def main() -> None:
     url, home = sys.argv[1], Path(sys.argv[2])
     engine = make_engine(url)
+    if "--on-go" in sys.argv[3:]:
+        print("ready", flush=True)
+        sys.stdin.readline()
     summary = intake_pass(engine, home=home)
     deliver_pending(engine, home=home)
     for outcome in summary.outcomes:

@@ -91,7 +91,7 @@ def test_rejected_interchange_has_uci_4_and_no_messages() -> None:
     assert tags(parsed) == ["UNH", "UCI", "UNT"]
     assert seg(parsed, "UCI") == [
         "INT0006",
-        ["5412345000013", "14"],
+        ["4012345000009", "14"],
         ["8798765000019", "14"],
         "4",
         "29",

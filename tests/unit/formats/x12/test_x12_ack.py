@@ -47,13 +47,13 @@ def test_every_997_passes_the_strict_reader(name: str, newline: bool):
 
 def test_envelope_swaps_sender_and_receiver_and_keeps_version():
     strict = parse_strict(ack("po_005010_one_line.edi"))
-    assert (strict.isa[6].strip(), strict.isa[8].strip()) == ("ORDERPORT", "ACMEBUYER")
+    assert (strict.isa[6].strip(), strict.isa[8].strip()) == ("ORDERPORT", "INITECH")
     assert strict.isa[12] == "00501"
     assert strict.isa[11] == "^"
     assert (strict.separators.element, strict.separators.segment) == ("|", "~")
     assert strict.isa[9:11] == ["260301", "1005"]
     gs = strict.groups[0].gs
-    assert (gs[2], gs[3], gs[8]) == ("ORDERPORT", "ACMEBUYER", "005010")
+    assert (gs[2], gs[3], gs[8]) == ("ORDERPORT", "INITECH", "005010")
     segs = segs_of(ack("po_005010_one_line.edi"))
     assert ["AK1", "PO", "502", "005010"] in segs
 
