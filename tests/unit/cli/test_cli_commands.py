@@ -11,7 +11,7 @@ from typer.testing import CliRunner
 from orderport.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_files"
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "250"})
 
 
 @pytest.fixture
