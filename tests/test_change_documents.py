@@ -1,4 +1,4 @@
-"""An X12 860 after its 850 becomes a new version of the stored PO; without the 850 it is refused."""
+"""An X12 860 after its 850 makes a new version of the stored PO; without the 850, refused."""
 
 from __future__ import annotations
 
