@@ -182,7 +182,7 @@ def partners_check(
     folder = directory or profiles_dir()
     problems = check_profiles(folder)
     for problem in problems:
-        console.print(f"[red]{problem}[/]")
+        console.print(f"[red]{problem}[/]", soft_wrap=True)
     if problems:
         raise typer.Exit(1)
     console.print(f"all profiles in {folder} are valid")

@@ -8,10 +8,17 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from orderport import cli
 from orderport.cli import app
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_files"
-runner = CliRunner(env={"COLUMNS": "250"})
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def wide_console(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tables are read by eye: give them room whatever terminal runs the tests."""
+    monkeypatch.setattr(cli.console, "width", 200)
 
 
 @pytest.fixture
