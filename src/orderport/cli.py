@@ -16,7 +16,7 @@ from orderport.partners import PartnerProfile, check_profiles, load_profiles, pr
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
 from orderport.report import (
     file_result_json,
-    findings_table,
+    findings_view,
     print_file_result,
     stored_po_json,
     stored_po_tables,
@@ -128,14 +128,14 @@ def show(
     for table in stored_po_tables(stored):
         console.print(table)
     if stored.findings:
-        console.print(findings_table(stored.findings, title="findings"))
+        console.print(findings_view(stored.findings, title="findings"))
 
 
 def _print_applied(result: lifecycle.ApplyResult, po_number: str) -> None:
     status = result.status.value if result.status else "-"
     console.print(f"{po_number}: {result.outcome.value} (status {status})")
     if result.findings:
-        console.print(findings_table(result.findings))
+        console.print(findings_view(result.findings))
     if result.outcome in (lifecycle.Outcome.REFUSED, lifecycle.Outcome.REJECTED):
         raise typer.Exit(1)
 

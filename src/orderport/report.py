@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.console import Console
+from rich.console import Console, Group, RenderableType
+from rich.padding import Padding
 from rich.table import Table
+from rich.text import Text
 
 from orderport.model import Finding
 from orderport.pipeline.ingest import FileResult, file_error_finding
@@ -22,18 +24,24 @@ _OUTCOME_STYLE = {
 }
 
 
-def findings_table(findings: list[Finding], title: str | None = None) -> Table:
-    table = Table(title=title, show_lines=False, expand=False)
-    table.add_column("severity")
-    table.add_column("code")
-    table.add_column("where")
-    table.add_column("field")
-    table.add_column("message", overflow="fold")
+def findings_view(findings: list[Finding], title: str | None = None) -> Group:
+    """One finding per entry: severity, code, where and field on one line, the message below.
+
+    Messages are sentences a partner reads; a list keeps them whole at any terminal width.
+    """
+    entries: list[RenderableType] = [Text(title, style="bold")] if title else []
     for f in findings:
         style = "red" if f.is_error else "yellow"
-        where = str(f.location) if f.location else ""
-        table.add_row(f"[{style}]{f.severity.value}[/]", f.code, where, f.path, f.message)
-    return table
+        where = str(f.location.model_copy(update={"file": None})) if f.location else ""
+        head = Text("  ")
+        head.append(f"{f.severity.value:<7}", style=style)
+        head.append(f" {f.code}", style="bold")
+        if where:
+            head.append(f"  {where}")
+        head.append(f"  {f.path}", style="dim")
+        entries.append(head)
+        entries.append(Padding(Text(f.message), (0, 0, 0, 12)))
+    return Group(*entries)
 
 
 def print_file_result(console: Console, result: FileResult, partner: str | None = None) -> None:
@@ -45,7 +53,7 @@ def print_file_result(console: Console, result: FileResult, partner: str | None 
         head += f"  format {result.format}"
     console.print(head)
     if result.error is not None:
-        console.print(findings_table([file_error_finding(result.error, result.filename)]))
+        console.print(findings_view([file_error_finding(result.error, result.filename)]))
         return
     table = Table(show_header=True)
     table.add_column("PO")
@@ -68,7 +76,7 @@ def print_file_result(console: Console, result: FileResult, partner: str | None 
         findings.extend(po.findings)
     console.print(table)
     if findings:
-        console.print(findings_table(findings))
+        console.print(findings_view(findings))
 
 
 def file_result_json(result: FileResult) -> dict[str, Any]:
