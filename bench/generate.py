@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import csv
+import itertools
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -170,7 +171,7 @@ def csv_rows(po: GenPo) -> Iterator[list[str]]:
         ]
 
 
-def write_csv(pos: list[GenPo], path: Path) -> None:
+def write_csv(pos: Iterable[GenPo], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as out:
         writer = csv.writer(out)
         writer.writerow(CSV_COLUMNS)
@@ -178,7 +179,7 @@ def write_csv(pos: list[GenPo], path: Path) -> None:
             writer.writerows(csv_rows(po))
 
 
-def write_xlsx(pos: list[GenPo], path: Path) -> None:
+def write_xlsx(pos: Iterable[GenPo], path: Path) -> None:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
@@ -215,18 +216,18 @@ def _x12_segments(po: GenPo, st_control: int) -> list[str]:
     return segments
 
 
-def write_x12(pos: list[GenPo], path: Path, sets_per_group: int = 1000) -> None:
+def write_x12(pos: Iterable[GenPo], path: Path, sets_per_group: int = 1000) -> None:
     """One interchange, groups of ``sets_per_group`` 850s, ``~`` + newline terminators."""
     isa = (
         "ISA*00*          *00*          *ZZ*BUYERCO        *ZZ*ORDERPORT      *"
         "261123*0800*U*00401*000000001*0*P*>~\n"
     )
+    remaining = iter(pos)
     with path.open("w", encoding="ascii", newline="") as out:
         out.write(isa)
         groups = 0
-        for start in range(0, len(pos), sets_per_group):
+        while chunk := list(itertools.islice(remaining, sets_per_group)):
             groups += 1
-            chunk = pos[start : start + sets_per_group]
             out.write(f"GS*PO*BUYERCO*ORDERPORT*20261123*0800*{groups}*X*004010~\n")
             for offset, po in enumerate(chunk, start=1):
                 out.write("~\n".join(_x12_segments(po, offset)) + "~\n")
@@ -269,7 +270,7 @@ def canonical(po: GenPo) -> dict[str, object]:
     }
 
 
-def write_json(pos: list[GenPo], path: Path) -> None:
+def write_json(pos: Iterable[GenPo], path: Path) -> None:
     with path.open("w", encoding="utf-8") as out:
         out.write("[\n")
         for index, po in enumerate(pos):
@@ -285,12 +286,11 @@ def ensure(lines: int, out: Path, kinds: tuple[str, ...] = tuple(WRITERS)) -> di
     out.mkdir(parents=True, exist_ok=True)
     paths = {kind: out / f"pos_{lines}.{kind}" for kind in kinds}
     missing = [kind for kind, path in paths.items() if not path.exists()]
-    if missing:
-        pos = list(generate(lines))
-        for kind in missing:
-            tmp = paths[kind].with_suffix(paths[kind].suffix + ".tmp")
-            WRITERS[kind](pos, tmp)
-            tmp.rename(paths[kind])
+    for kind in missing:
+        # Streamed: the generator is deterministic, so each file gets the same POs.
+        tmp = paths[kind].with_suffix(paths[kind].suffix + ".tmp")
+        WRITERS[kind](generate(lines), tmp)
+        tmp.rename(paths[kind])
     return paths
 
 
@@ -298,8 +298,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=10_000)
     parser.add_argument("--out", type=Path, default=Path("bench/data"))
+    parser.add_argument("--kinds", default=",".join(WRITERS), help="csv,xlsx,edi,json")
     args = parser.parse_args()
-    for kind, path in ensure(args.lines, args.out).items():
+    kinds = tuple(kind.strip() for kind in args.kinds.split(",") if kind.strip())
+    unknown = sorted(set(kinds) - set(WRITERS))
+    if unknown:
+        parser.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(WRITERS)}")
+    for kind, path in ensure(args.lines, args.out, kinds).items():
         print(f"{kind:5} {path} {path.stat().st_size:,} bytes")
 
 

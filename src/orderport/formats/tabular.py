@@ -628,6 +628,19 @@ class PoAssembler:
             i for i, b in enumerate(header.columns) if b.column.name == "po_number"
         )
         self.po_cols = [(i, b) for i, b in enumerate(header.columns) if not b.column.line]
+        # Per PO column: its canonical path and its parents' paths, worked out once per file.
+        self._po_specs = [
+            (
+                slot,
+                bound,
+                "$" + _path_text(bound.column.path),
+                tuple(
+                    "$" + _path_text(bound.column.path[:depth])
+                    for depth in range(1, len(bound.column.path))
+                ),
+            )
+            for slot, bound in self.po_cols
+        ]
         self.line_cols = [b for b in header.columns if b.column.line]
         po_positions = [b.index for _, b in self.po_cols]
         self._po_getter = _getter(po_positions)
@@ -866,13 +879,12 @@ class PoAssembler:
         data: dict[str, Any] = {}
         record = pending.provenance.cells
         parse = self.parser.parse
-        for slot, bound in self.po_cols:
+        for slot, bound, json_path, parents in self._po_specs:
             found = pending.po_cells.get(slot)
             if found is None:
                 continue
             _text, raw, row = found
             path = bound.column.path
-            json_path = "$" + _path_text(path)
             try:
                 value = parse(bound.column.kind, raw)
             except ValueProblem as problem:
@@ -887,8 +899,8 @@ class PoAssembler:
                 )
                 continue
             _set_path(data, path, value)
-            for depth in range(1, len(path)):
-                record.setdefault("$" + _path_text(path[:depth]), (row, None))
+            for parent in parents:
+                record.setdefault(parent, (row, None))
             record[json_path] = (row, bound.label)
         data["lines"] = pending.lines
         self._apply_defaults(data)

@@ -719,8 +719,33 @@ def _insert_version(
             created_at=now,
         )
     )
+    rows = line_rows(po_id, version, po)
+    if rows:
+        conn.execute(insert(po_lines), rows)
+    packaging_rows = [
+        {"po_id": po_id, "version": version, "seq": seq, "packaging": packaging}
+        for seq, packaging in enumerate(document.get("packaging") or (), start=1)
+    ]
+    if packaging_rows:
+        conn.execute(insert(po_packaging), packaging_rows)
+
+
+def _insert_findings(
+    conn: Connection,
+    found: Iterable[Finding],
+    po_id: int | None,
+    version: int | None,
+    inbound_file_id: int | None,
+) -> None:
+    rows = finding_rows(found, po_id, version, inbound_file_id)
+    if rows:
+        conn.execute(insert(findings_table), rows)
+
+
+def line_rows(po_id: int, version: int, po: PurchaseOrder) -> list[dict[str, Any]]:
+    """The ``po_lines`` rows of one version of a PO (shared with the bulk path)."""
     default_currency = po.currency
-    line_rows = [
+    return [
         {
             "po_id": po_id,
             "version": version,
@@ -739,24 +764,13 @@ def _insert_version(
         }
         for position, ln in enumerate(po.lines, start=1)
     ]
-    if line_rows:
-        conn.execute(insert(po_lines), line_rows)
-    packaging_rows = [
-        {"po_id": po_id, "version": version, "seq": seq, "packaging": packaging}
-        for seq, packaging in enumerate(document.get("packaging") or (), start=1)
-    ]
-    if packaging_rows:
-        conn.execute(insert(po_packaging), packaging_rows)
 
 
-def _insert_findings(
-    conn: Connection,
-    found: Iterable[Finding],
-    po_id: int | None,
-    version: int | None,
-    inbound_file_id: int | None,
-) -> None:
-    rows = [
+def finding_rows(
+    found: Iterable[Finding], po_id: int | None, version: int | None, inbound_file_id: int | None
+) -> list[dict[str, Any]]:
+    """The ``findings`` rows for findings recorded against a PO version (or a file)."""
+    return [
         {
             "inbound_file_id": inbound_file_id,
             "po_id": po_id,
@@ -771,8 +785,6 @@ def _insert_findings(
         }
         for f in found
     ]
-    if rows:
-        conn.execute(insert(findings_table), rows)
 
 
 def _set_status(conn: Connection, po_id: int, status: PoStatus, now: datetime) -> None:
