@@ -114,11 +114,7 @@ def status_show(po_number: str, partner: PartnerOpt) -> None:
         )
 
 
-def booking_add(
-    partner: PartnerOpt,
-    file: Annotated[Path, typer.Option("--file", exists=True, dir_okay=False)],
-) -> None:
-    """Record bookings from a JSON or CSV booking file (one booking or a confirmation file)."""
+def _import_file(partner: str, file: Path) -> None:
     result = ingest_tracking_file(make_engine(), file, partner, profile=_profile(partner))
     if result.error is not None:
         console.print(f"[red]{result.error}[/]")
@@ -128,6 +124,19 @@ def booking_add(
     console.print(f"{file.name}: {len(result.recorded)} {result.kind or ''} record(s) stored")
     if result.has_errors:
         raise typer.Exit(1)
+
+
+FileOpt = Annotated[Path, typer.Option("--file", exists=True, dir_okay=False)]
+
+
+def booking_add(partner: PartnerOpt, file: FileOpt) -> None:
+    """Record bookings from a JSON or CSV booking file (one booking or a confirmation file)."""
+    _import_file(partner, file)
+
+
+def status_import(partner: PartnerOpt, file: FileOpt) -> None:
+    """Record status events from a warehouse's CSV or JSON status file."""
+    _import_file(partner, file)
 
 
 def booking_show(reference: str, partner: PartnerOpt) -> None:
@@ -189,6 +198,7 @@ def register(app: typer.Typer) -> None:
     status_app = typer.Typer(help="Order status events.", no_args_is_help=True)
     status_app.command("add")(status_add)
     status_app.command("show")(status_show)
+    status_app.command("import")(status_import)
     booking_app = typer.Typer(help="Cargo bookings.", no_args_is_help=True)
     booking_app.command("add")(booking_add)
     booking_app.command("show")(booking_show)

@@ -139,3 +139,32 @@ def test_approve_creates_the_fulfillment_order_of_a_po_that_needs_approval():
     assert shown["status"] == "approved"
     assert [o["external_id"] for o in shown["fulfillment_orders"]] == ["4500012345"]
     assert [s["status"] for s in shown["status_history"]] == ["needs_approval", "approved"]
+
+
+@pytest.mark.usefixtures("store")
+def test_sample_tracking_files_import_and_export():
+    code, out = run("ingest", str(SAMPLES / "csv" / "canonical_valid.csv"), "--partner", "acme")
+    assert code == 0, out
+    tracking = SAMPLES / "tracking"
+    code, out = run(
+        "status", "import", "--partner", "acme", "--file", str(tracking / "warehouse_status.csv")
+    )
+    assert code == 0, out
+    assert "2 status record(s) stored" in out
+    code, out = run(
+        "booking", "add", "--partner", "acme", "--file", str(tracking / "booking_confirmation.json")
+    )
+    assert code == 0, out
+    assert "1 booking record(s) stored" in out
+
+    code, out = run("status", "show", "PO-1001", "--partner", "acme")
+    assert code == 0, out
+    assert "shipped" in out
+    assert "MAEU-240117-01" in out
+    shown = json.loads(run("show", "PO-1001", "--partner", "acme", "--json")[1])
+    assert shown["status"] == "shipped"
+
+    code, out = run("export", "--partner", "acme")
+    assert code == 0, out
+    assert "acme:" in out
+    assert "0 file(s) queued" not in out
