@@ -8,15 +8,14 @@ that cannot even be read here is left out of the DAGs and listed in ``Catalog.pr
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 
-ENV_VAR = "ORDERPORT_PARTNERS"
-SAMPLE_PROFILES = Path(__file__).resolve().parents[3] / "sample_files" / "partners"
+from orderport.settings import profile_files, profiles_dir
+
 _ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 _Loader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -43,15 +42,6 @@ class Catalog:
 
     def of_kind(self, *kinds: str) -> list[PartnerEntry]:
         return [p for p in self.partners if p.kind in kinds]
-
-
-def catalog_dir() -> Path:
-    """Same rule as ``orderport.partners.profiles_dir``, without importing it."""
-    configured = os.environ.get(ENV_VAR)
-    if configured:
-        return Path(configured)
-    local = Path.cwd() / "partners"
-    return local if local.is_dir() else SAMPLE_PROFILES
 
 
 def _entry(path: Path, data: object) -> PartnerEntry:
@@ -84,13 +74,13 @@ def _entry(path: Path, data: object) -> PartnerEntry:
 
 
 def read_catalog(directory: Path | None = None) -> Catalog:
-    """The partners of ``directory`` (default :func:`catalog_dir`), sorted by id."""
-    folder = directory if directory is not None else catalog_dir()
+    """The partners of ``directory`` (default ``profiles_dir()``), sorted by id; .yaml and .yml."""
+    folder = directory if directory is not None else profiles_dir()
     entries: list[PartnerEntry] = []
     problems: list[str] = []
     if not folder.is_dir():
         return Catalog((), (f"{folder}: partner profiles folder does not exist",))
-    for path in sorted(folder.glob("*.yaml")):
+    for path in profile_files(folder):
         try:
             with path.open("rb") as stream:
                 entries.append(_entry(path, yaml.load(stream, Loader=_Loader)))  # noqa: S506

@@ -13,6 +13,8 @@ import os
 from datetime import datetime, timedelta
 from typing import Any
 
+from orderport.settings import whole_number
+
 START_DATE = datetime(2026, 1, 1)
 INTAKE_EVERY_MINUTES = "orderport_intake_every_minutes"
 BATCH_SIZE = "orderport_intake_batch_size"
@@ -39,12 +41,7 @@ def positive_int(name: str, raw: str | None = None) -> int:
     text = raw if raw is not None else env_variable(name)
     if text is None:
         return DEFAULTS[name]
-    if not text.isascii() or not text.isdigit() or int(text) < 1:
-        raise ValueError(
-            f"Airflow Variable {name} (env AIRFLOW_VAR_{name.upper()}) = {text!r}: "
-            "expected a whole number of at least 1"
-        )
-    return int(text)
+    return whole_number(text, f"Airflow Variable {name} (env AIRFLOW_VAR_{name.upper()})")
 
 
 def intake_schedule() -> timedelta:

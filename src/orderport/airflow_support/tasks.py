@@ -43,7 +43,7 @@ def _fatal_is_final(fn: Callable[_P, _T]) -> Callable[_P, _T]:
 
 
 def home() -> Path:
-    from orderport.pipeline.nightly import home_dir
+    from orderport.settings import home_dir
 
     return home_dir()
 
@@ -97,7 +97,8 @@ def claim(partner_id: str, batch_size: int, limit: int | None = None) -> list[li
     with store() as engine:
         ids = claim_files(engine, partner_id, home=ctx.home, limit=limit, ctx=ctx)
         with engine.connect() as conn:
-            left = [r.id for r in ledger.waiting(conn, [partner_id]) if r.id not in set(ids)]
+            claimed_now = set(ids)
+            left = [r.id for r in ledger.waiting(conn, [partner_id]) if r.id not in claimed_now]
     found = ids + left
     log.info("partner %s: %d claimed now, %d left from earlier", partner_id, len(ids), len(left))
     return batches(found, batch_size)

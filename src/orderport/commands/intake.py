@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -14,15 +12,12 @@ from rich.table import Table
 from orderport.channels import safe_display_name
 from orderport.pipeline.deliver import deliver_pending
 from orderport.pipeline.intake import intake_pass, reclaim_stuck, reprocess
+from orderport.settings import home_dir
 from orderport.store import ledger
 from orderport.store.db import make_engine, migrate
 from orderport.store.ledger import FileState
 
 console = Console()
-
-
-def _home() -> Path:
-    return Path(os.environ.get("ORDERPORT_HOME") or "orderport-data").resolve()
 
 
 def _since(value: str | None) -> datetime | None:
@@ -57,7 +52,7 @@ def intake(
     engine = make_engine()
     migrate(engine)
     reclaim_stuck(engine, timedelta(minutes=reclaim_after))
-    summary = intake_pass(engine, None if all_partners else partner, home=_home())
+    summary = intake_pass(engine, None if all_partners else partner, home=home_dir())
     table = Table(title="intake pass")
     for column in ("file", "partner", "name", "format", "state", "answers", "note"):
         table.add_column(column)
@@ -119,7 +114,7 @@ def reprocess_command(
     """Re-run a held, rejected or failed file from the archive (e.g. after fixing a profile)."""
     engine = make_engine()
     try:
-        outcome = reprocess(engine, file_id, home=_home())
+        outcome = reprocess(engine, file_id, home=home_dir())
     except (LookupError, ValueError) as exc:
         console.print(f"[red]{exc}[/]")
         raise typer.Exit(1) from exc
@@ -136,7 +131,7 @@ def deliver(
 ) -> None:
     """Send every pending answer and export in the outbox through the partners' channels."""
     engine = make_engine()
-    summary = deliver_pending(engine, partner, home=_home())
+    summary = deliver_pending(engine, partner, home=home_dir())
     console.print(f"sent {len(summary.sent)} file(s)")
     for outbox_id, error in summary.failed.items():
         console.print(f"[red]outbox #{outbox_id}: {error}[/]")

@@ -9,7 +9,8 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orderport.pipeline.nightly import home_dir, write_report
+from orderport.pipeline.nightly import write_report
+from orderport.settings import home_dir
 from orderport.store.db import make_engine
 
 console = Console()

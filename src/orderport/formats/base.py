@@ -43,6 +43,9 @@ class ReadSettings:
     """Pins a format's variant (e.g. the JSON shape) instead of detecting it."""
     defaults: dict[str, Any] = field(default_factory=dict)
     """Values used when the file leaves them out, keyed by canonical field (e.g. ``ship_to``)."""
+    expected_sender: str | None = None
+    """The partner's EDI interchange id: EVERY ISA06 / UNB sender in the file must be this one
+    (a file may hold several interchanges). ``None`` checks nothing."""
 
 
 @dataclass

@@ -21,6 +21,7 @@ from typing import Any, Final
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
 from orderport.model import Finding, Provenance, Severity, SourceLocation
+from orderport.model.provenance import ancestors
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
@@ -574,16 +575,11 @@ class CellProvenance(Provenance):
     def locate(self, path: str) -> SourceLocation | None:
         if self._built is not None:
             return super().locate(path)
-        probe = path
         cells = self.cells
-        while True:
+        for probe in ancestors(path):
             found = cells.get(probe)
             if found is not None:
                 return self._make(*found)
-            cut = max(probe.rfind("."), probe.rfind("["))
-            if cut <= 0:
-                break
-            probe = probe[:cut]
         return SourceLocation(file=self.file) if self.file else None
 
     def _make(self, row: int, column: str | None) -> SourceLocation:

@@ -6,9 +6,22 @@ to every finding, so a partner is told "row 7, column Qty" rather than "$.lines[
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from orderport.model.findings import SourceLocation
+
+
+def ancestors(path: str) -> Iterator[str]:
+    """``path`` itself, then each enclosing path, nearest first:
+    ``$.lines[2].qty`` -> ``$.lines[2].qty``, ``$.lines[2]``, ``$.lines``, ``$``."""
+    probe = path
+    while True:
+        yield probe
+        cut = max(probe.rfind("."), probe.rfind("["))
+        if cut <= 0:
+            return
+        probe = probe[:cut]
 
 
 @dataclass
@@ -24,17 +37,12 @@ class Provenance:
 
     def locate(self, path: str) -> SourceLocation | None:
         """The location of ``path`` or of its nearest recorded ancestor."""
-        probe = path
-        while True:
+        for probe in ancestors(path):
             found = self.locations.get(probe)
             if found is not None:
                 if self.file and found.file is None:
                     return found.model_copy(update={"file": self.file})
                 return found
-            cut = max(probe.rfind("."), probe.rfind("["))
-            if cut <= 0:
-                break
-            probe = probe[:cut]
         if self.file:
             return SourceLocation(file=self.file)
         return None

@@ -172,17 +172,30 @@ def _rewrite_discriminators(node: object) -> None:
         _rewrite_discriminators(child)
 
 
+def published(
+    body: dict[str, Any],
+    schema_id: str,
+    *,
+    description: str,
+    examples: list[dict[str, Any]],
+    title: str | None = None,
+) -> dict[str, Any]:
+    """A generated schema with the metadata every published Orderport schema carries."""
+    head: dict[str, Any] = {"$schema": DRAFT_2020_12, "$id": schema_id, **body}
+    if title is not None:
+        head["title"] = title
+    return {**head, "description": description, "examples": examples}
+
+
 def purchase_order_schema() -> dict[str, Any]:
     """The published Draft 2020-12 schema of ``PurchaseOrder``."""
-    body = PurchaseOrder.model_json_schema(schema_generator=PublishedSchemaGenerator)
-    return {
-        "$schema": DRAFT_2020_12,
-        "$id": SCHEMA_ID,
-        **body,
-        "title": "Orderport purchase order",
-        "description": DESCRIPTION,
-        "examples": [FULL_EXAMPLE, CANCEL_EXAMPLE],
-    }
+    return published(
+        PurchaseOrder.model_json_schema(schema_generator=PublishedSchemaGenerator),
+        SCHEMA_ID,
+        title="Orderport purchase order",
+        description=DESCRIPTION,
+        examples=[FULL_EXAMPLE, CANCEL_EXAMPLE],
+    )
 
 
 def render_schema(schema: dict[str, Any]) -> str:
@@ -190,10 +203,21 @@ def render_schema(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def write_schema(path: Path = SCHEMA_PATH) -> Path:
+def publish(schema: dict[str, Any], path: Path) -> Path:
+    """Write ``schema`` to ``path`` as committed (``render_schema``); the one writer for the PO,
+    partner profile, order status and booking schemas."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(render_schema(purchase_order_schema()), encoding="utf-8")
+    path.write_text(render_schema(schema), encoding="utf-8")
     return path
+
+
+def is_current(schema: dict[str, Any], path: Path) -> bool:
+    """True when the committed file at ``path`` is exactly what ``publish`` would write."""
+    return path.exists() and path.read_text(encoding="utf-8") == render_schema(schema)
+
+
+def write_schema(path: Path = SCHEMA_PATH) -> Path:
+    return publish(purchase_order_schema(), path)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -201,8 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     if args[:1] == ["--check"]:
         target = Path(args[1]) if len(args) > 1 else SCHEMA_PATH
-        current = target.read_text(encoding="utf-8") if target.exists() else ""
-        if current != render_schema(purchase_order_schema()):
+        if not is_current(purchase_order_schema(), target):
             print(f"{target} is stale: run python -m orderport.model.schema_export")
             return 1
         return 0

@@ -12,7 +12,6 @@ when that directory exists, else the sample profiles shipped in ``sample_files/p
 
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,10 +24,12 @@ from pydantic_core import ErrorDetails
 from orderport.partners.errors import LocatedValueError
 from orderport.partners.plugins import TransformError, load_transform
 from orderport.partners.profile import PartnerProfile, Tier
+from orderport.settings import PARTNERS_ENV, profile_files
+from orderport.settings import PROFILE_SUFFIXES as PROFILE_SUFFIXES
+from orderport.settings import SAMPLE_PROFILES as SAMPLE_PROFILES
+from orderport.settings import profiles_dir as profiles_dir
 
-PROFILE_SUFFIXES = (".yaml", ".yml")
-SAMPLE_PROFILES = Path(__file__).resolve().parents[3] / "sample_files" / "partners"
-ENV_VAR = "ORDERPORT_PARTNERS"
+ENV_VAR = PARTNERS_ENV
 
 # Sections holding the partner's own data values, where a key is not a setting name.
 _DATA_SECTIONS = frozenset(
@@ -89,17 +90,6 @@ class ProfileError(Exception):
     def __init__(self, problems: list[ProfileProblem]) -> None:
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-
-
-def profiles_dir() -> Path:
-    """``$ORDERPORT_PARTNERS``, else ``./partners`` if it exists, else the sample profiles."""
-    configured = os.environ.get(ENV_VAR)
-    if configured:
-        return Path(configured)
-    local = Path.cwd() / "partners"
-    if local.is_dir():
-        return local
-    return SAMPLE_PROFILES
 
 
 def dotted(path: Path_) -> str:
@@ -298,10 +288,6 @@ def load_profile(path: Path | str) -> PartnerProfile:
     return profile
 
 
-def _profile_files(directory: Path) -> list[Path]:
-    return sorted(p for p in directory.iterdir() if p.suffix in PROFILE_SUFFIXES and p.is_file())
-
-
 def _plugin_problem(profile: PartnerProfile) -> ProfileProblem | None:
     if profile.tier is not Tier.ADAPTIVE or profile.transform is None:
         return None
@@ -321,7 +307,7 @@ def _plugin_problem(profile: PartnerProfile) -> ProfileProblem | None:
 def _scan(folder: Path) -> tuple[dict[str, PartnerProfile], list[ProfileProblem]]:
     if not folder.is_dir():
         return {}, [ProfileProblem(str(folder), None, None, "", "profile directory does not exist")]
-    files = _profile_files(folder)
+    files = profile_files(folder)
     if not files:
         empty = "no partner profiles (*.yaml) found"
         return {}, [ProfileProblem(str(folder), None, None, "", empty)]

@@ -7,14 +7,11 @@ comment); ``orderport partners check`` applies the same rules through the model.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode
-from pydantic_core import CoreSchema
-
+from orderport.model.schema_export import publish, published
 from orderport.partners.profile import PartnerProfile
 
 SCHEMA_ID = "https://orderport.dev/schemas/partner_profile.schema.json"
@@ -68,39 +65,23 @@ EXAMPLES: list[dict[str, Any]] = [
 ]
 
 
-class _ProfileSchema(GenerateJsonSchema):
-    """Draft 2020-12 with the publishing metadata the PO schema also carries."""
-
-    def generate(self, schema: CoreSchema, mode: JsonSchemaMode = "validation") -> dict[str, Any]:
-        result = super().generate(schema, mode=mode)
-        return {
-            "$schema": "https://json-schema.org/draft/2020-12/schema",
-            "$id": SCHEMA_ID,
-            **result,
-            "description": (
-                "One Orderport trading partner: how files arrive (channel), which formats they "
-                "use, the onboarding tier (quick_deploy: our templates; assisted: a declarative "
-                "mapping; adaptive: a Python transform plug-in), processing options and what we "
-                "send back. Never holds secrets. One YAML file per partner, named <id>.yaml."
-            ),
-            "examples": EXAMPLES,
-        }
+DESCRIPTION = (
+    "One Orderport trading partner: how files arrive (channel), which formats they use, the "
+    "onboarding tier (quick_deploy: our templates; assisted: a declarative mapping; adaptive: a "
+    "Python transform plug-in), processing options and what we send back. Never holds secrets. "
+    "One YAML file per partner, named <id>.yaml."
+)
 
 
 def partner_profile_schema() -> dict[str, Any]:
     """The published Draft 2020-12 schema of a partner profile."""
-    return PartnerProfile.model_json_schema(schema_generator=_ProfileSchema)
-
-
-def render() -> str:
-    return json.dumps(partner_profile_schema(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    body = PartnerProfile.model_json_schema()
+    return published(body, SCHEMA_ID, description=DESCRIPTION, examples=EXAMPLES)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    target = Path(args[0]) if args else SCHEMA_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(render(), encoding="utf-8")
+    target = publish(partner_profile_schema(), Path(args[0]) if args else SCHEMA_PATH)
     print(f"wrote {target}")
     return 0
 

@@ -26,4 +26,5 @@ def read_settings(profile: PartnerProfile) -> ReadSettings:
         sheets=tuple(profile.formats.xlsx.sheets),
         variant=profile.formats.json_variant,
         defaults=copy.deepcopy(mapping.defaults) if mapping else {},
+        expected_sender=profile.edi.interchange_id if profile.edi else None,
     )

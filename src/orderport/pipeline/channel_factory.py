@@ -33,6 +33,7 @@ from orderport.channels import (
 )
 from orderport.partners import PartnerProfile
 from orderport.partners import profile as p
+from orderport.settings import AUTHSERV_ENV, authserv_ids, smtp_env
 
 
 @dataclass(frozen=True, repr=False)
@@ -120,24 +121,18 @@ def _under(home: Path, path: str) -> Path:
 def smtp_from_env(environ: dict[str, str] | None = None) -> SmtpSender | None:
     """The SMTP sender for e-mail replies: ``ORDERPORT_SMTP_HOST`` (+ ``_PORT``, ``_SENDER``,
     ``_STARTTLS``, ``_SSL``, ``_USERNAME``, ``_PASSWORD``); None when no host is set."""
-    env = dict(os.environ) if environ is None else environ
-    host = env.get("ORDERPORT_SMTP_HOST")
-    if not host:
+    env = smtp_env(environ)
+    if env is None:
         return None
-
-    def flag(name: str, default: bool) -> bool:
-        value = env.get(name)
-        return default if value is None else value.lower() in ("1", "true", "yes")
-
     settings = SmtpSettings(
-        host=host,
-        port=int(env.get("ORDERPORT_SMTP_PORT", "587")),
-        sender=env.get("ORDERPORT_SMTP_SENDER", "orderport@localhost"),
-        starttls=flag("ORDERPORT_SMTP_STARTTLS", True),
-        ssl=flag("ORDERPORT_SMTP_SSL", False),
-        username=env.get("ORDERPORT_SMTP_USERNAME") or None,
+        host=env.host,
+        port=env.port,
+        sender=env.sender,
+        starttls=env.starttls,
+        ssl=env.ssl,
+        username=env.username,
     )
-    return SmtpSender(settings, env.get("ORDERPORT_SMTP_PASSWORD"))
+    return SmtpSender(settings, env.password)
 
 
 @dataclass(frozen=True)
@@ -243,9 +238,13 @@ def _imap(
     if not username or secret.password is None:
         where = section.credentials_env or f"connection {section.connection_id!r}"
         raise ChannelRefused(f"IMAP {section.host}: no username/password in {where}")
-    authserv = tuple(
-        a for a in os.environ.get("ORDERPORT_AUTHSERV_IDS", "").replace(",", " ").split() if a
-    )
+    authserv = authserv_ids()
+    if section.require_dmarc_pass and not authserv:
+        raise ChannelRefused(
+            f"IMAP {section.host}: the profile requires DMARC to pass (require_dmarc_pass), but "
+            f"{AUTHSERV_ENV} does not name our own mail server's authserv-id, so no "
+            "Authentication-Results header could be trusted"
+        )
     plain = secret.extra.get("ssl", "").lower() in ("0", "false", "no")
     settings = ImapSettings(
         host=section.host,

@@ -27,6 +27,7 @@ from orderport.pipeline.channel_factory import ChannelOptions
 from orderport.pipeline.deliver import DeliverySummary, deliver_pending
 from orderport.pipeline.intake import FileOutcome, IntakeContext, intake_pass
 from orderport.report import print_file_result
+from orderport.settings import home_dir
 from orderport.store import lifecycle, outbox
 from orderport.store.db import make_engine, migrate
 from orderport.store.queries import status_counts
@@ -130,7 +131,7 @@ def run_intake_demo(home: Path, samples: Path | None = None) -> DemoRun:
 
 def run_demo(console: Console, home: Path | None = None) -> int:
     """Run the demo and print per file what happened; 0 when the demo ran through."""
-    home = (home or Path(os.environ.get("ORDERPORT_HOME", "orderport-data")) / "demo").resolve()
+    home = (home or home_dir() / "demo").resolve()
     if home.exists():
         shutil.rmtree(home)
     home.mkdir(parents=True)

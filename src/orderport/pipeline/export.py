@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -35,6 +34,7 @@ from orderport.formats.outbound_registry import (
 from orderport.model import PurchaseOrder
 from orderport.model.tracking import ReportedBooking
 from orderport.partners import PartnerProfile, load_profiles
+from orderport.settings import edi_identity
 from orderport.store.control_numbers import next_control_number
 from orderport.store.outbox import enqueue
 from orderport.store.tables import (
@@ -57,10 +57,8 @@ MAX_CONTROL_NUMBER = 999_999_999
 
 def our_identity() -> EdiParty:
     """Us on outbound envelopes: ``ORDERPORT_EDI_ID`` / ``ORDERPORT_EDI_QUALIFIER``."""
-    return EdiParty(
-        interchange_id=os.environ.get("ORDERPORT_EDI_ID", "ORDERPORT"),
-        qualifier=os.environ.get("ORDERPORT_EDI_QUALIFIER", "ZZ"),
-    )
+    us = edi_identity()
+    return EdiParty(interchange_id=us.interchange_id, qualifier=us.qualifier)
 
 
 @dataclass(frozen=True)

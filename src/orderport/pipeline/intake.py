@@ -108,6 +108,9 @@ class IntakeSummary:
     retriable: list[str] = field(default_factory=list)
     """Partners whose failure was a ``TransportError`` (server away, timeout): the next pass
     retries by itself. The others in ``errors`` (host key, authentication) need an operator."""
+    failed: list[str] = field(default_factory=list)
+    """Partners whose claiming broke with an unexpected error (a bug, a bad setting): logged with
+    its traceback and named in ``errors``; the other partners' files were still taken."""
 
 
 @dataclass
@@ -355,22 +358,39 @@ def _choose(head: bytes, name: str, profile: PartnerProfile) -> Reader:
 
 
 def _interchange(reader: Reader, head: bytes, profile: PartnerProfile) -> str | None:
-    """``format:sender:control`` of an EDI file; FormatError when it names another partner."""
+    """``format:sender:control`` of an EDI file's first interchange; FormatError when the partner
+    has no EDI identity. The reader checks every interchange's sender (``expected_sender``)."""
     if reader.name not in ("x12", "edifact"):
         return None
     sender, control = (x12_key if reader.name == "x12" else edifact_key)(head)
-    expected = profile.edi.interchange_id if profile.edi else None
-    if expected is None:
+    if profile.edi is None:
         raise FormatError(
             f"interchange from sender {sender!r}, but partner {profile.id} has no EDI identity "
             "(edi.interchange_id) in its profile"
         )
-    if sender.strip() != expected.strip():
-        raise FormatError(
-            f"interchange sender {sender!r} is not partner {profile.id}'s id {expected!r}; a "
-            "partner may only send its own files"
-        )
-    return f"{reader.name}:{sender.strip()}:{control.strip()}"
+    return _key(reader.name, sender, control)
+
+
+def _key(fmt: str, sender: str, control: str) -> str:
+    return f"{fmt}:{sender.strip()}:{control.strip()}"
+
+
+def _interchange_keys(fmt: str, receipt: X12Receipt, report: InterchangeReport) -> list[str]:
+    """The keys of EVERY interchange the reader went through (an X12 file may hold several)."""
+    if fmt == "x12":
+        return [_key(fmt, i.info.sender_id, i.info.control_number) for i in receipt.interchanges]
+    if fmt == "edifact" and report.interchange is not None:
+        info = report.interchange
+        return [_key(fmt, info.sender_id, info.control_reference)]
+    return []
+
+
+@dataclass
+class _Resent:
+    """Every interchange of the file was applied before: the file is a duplicate."""
+
+    first: int
+    key: str
 
 
 @contextlib.contextmanager
@@ -440,18 +460,19 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             key = _interchange(reader, head, profile)
         except FormatError as exc:
             result.error = exc
-        if key is not None:
-            first = ledger.first_interchange(conn, row.partner_id, key, row.id)
-            if first is not None:
-                outcome.format = result.format
-                return _duplicate(
-                    conn, outcome, first, f"interchange {key} was received in file #{first}", key
-                )
         if result.error is None:
             stream.seek(0)
-            result.pos, result.error = _apply(
-                conn, row, profile, reader, stream, name, receipt, report
-            )
+            applied = _apply(conn, row, profile, reader, stream, name, receipt, report)
+            if isinstance(applied, _Resent):
+                outcome.format = result.format
+                keys = _interchange_keys(reader.name, receipt, report)
+                ledger.record_interchanges(conn, row.id, row.partner_id, keys)
+                why = f"interchange {applied.key} was received in file #{applied.first}"
+                return _duplicate(conn, outcome, applied.first, why, key)
+            result.pos, result.error = applied
+    if result.format is not None:
+        keys = _interchange_keys(result.format, receipt, report)
+        ledger.record_interchanges(conn, row.id, row.partner_id, keys or ([key] if key else []))
     state, error = _file_state(result)
     outcome.result, outcome.format = result, result.format
     outcome.state, outcome.error = state, error
@@ -466,8 +487,25 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             email=dict(row.detail) if row.channel == "imap" else {},
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
-    ledger.set_state(conn, row.id, state, error=error, fmt=result.format, interchange_key=key)
+    ledger.set_state(
+        conn,
+        row.id,
+        state,
+        error=error,
+        fmt=result.format,
+        interchange_key=key,
+        detail={**row.detail, "outcomes": outcome_counts(result.pos)},
+    )
     return outcome
+
+
+def outcome_counts(pos: Sequence[PoResult]) -> dict[str, int]:
+    """PO outcome -> how many of the file's POs had it (the nightly report reads these)."""
+    counts: dict[str, int] = {}
+    for po in pos:
+        if po.outcome is not None:
+            counts[po.outcome.value] = counts.get(po.outcome.value, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _apply(
@@ -479,18 +517,46 @@ def _apply(
     name: str,
     receipt: X12Receipt,
     report: InterchangeReport,
-) -> tuple[list[PoResult], FormatError | None]:
-    """Apply the file's POs in a savepoint: a read error after some POs undoes them all."""
+) -> tuple[list[PoResult], FormatError | None] | _Resent:
+    """Apply the file's POs in a savepoint: a read error after some POs undoes them all, and so
+    does an interchange that was applied before (all of them resent: ``_Resent``)."""
     savepoint = conn.begin_nested()
     try:
         with _gc_paused(row.size >= BIG_FILE_BYTES):
             docs = _documents(reader, stream, name, profile, receipt, report)
             results = apply_documents(conn, row.partner_id, profile, docs, row.id)
+        _check_resent(conn, row, _interchange_keys(reader.name, receipt, report))
+    except _ResentError as resent:
+        savepoint.rollback()
+        return resent.resent
     except FormatError as exc:
         savepoint.rollback()
         return [], exc
     savepoint.commit()
     return results, None
+
+
+class _ResentError(Exception):
+    def __init__(self, resent: _Resent) -> None:
+        super().__init__(resent.key)
+        self.resent = resent
+
+
+def _check_resent(conn: Connection, row: LedgerRow, keys: Sequence[str]) -> None:
+    """All interchanges seen before -> ``_ResentError``; only some -> ``FormatError`` naming
+    them (applying the rest alone would split the sender's interchange set)."""
+    seen = {k: ledger.first_interchange(conn, row.partner_id, k, row.id) for k in keys}
+    known = {k: first for k, first in seen.items() if first is not None}
+    if not known:
+        return
+    if len(known) == len(seen):
+        key, first = next(iter(known.items()))
+        raise _ResentError(_Resent(first=first, key=key))
+    listed = "; ".join(f"interchange {k} in file #{first}" for k, first in known.items())
+    raise FormatError(
+        f"{len(known)} of the file's {len(seen)} interchanges were received before ({listed});"
+        " resend only the new interchanges"
+    )
 
 
 def _duplicate(
@@ -537,11 +603,7 @@ def _claimed_for(row: LedgerRow) -> Claimed:
 def finish_pending(engine: Engine, file_ids: Sequence[int] | None, context: IntakeContext) -> int:
     """Move final-but-unfinished sources to processed/ or failed/; returns how many moved."""
     with engine.connect() as conn:
-        rows = [
-            r
-            for r in ledger.waiting(conn)
-            if r.needs_finish and (file_ids is None or r.id in set(file_ids))
-        ]
+        rows = ledger.waiting(conn, file_ids=file_ids, needs_finish=True)
     by_partner: dict[str, list[LedgerRow]] = {}
     for r in rows:
         by_partner.setdefault(r.partner_id, []).append(r)
@@ -591,6 +653,12 @@ def intake_pass(
             summary.errors.append(f"{partner_id}: {exc}")
             if isinstance(exc, TransportError):
                 summary.retriable.append(partner_id)
+        except DBAPIError:
+            raise  # the store is away: no partner can be taken in, the whole pass retries
+        except Exception as exc:  # one partner's bug must not starve the others
+            log.exception("partner %s: claiming failed", partner_id)
+            summary.errors.append(f"{partner_id}: failed: {type(exc).__name__}: {exc}")
+            summary.failed.append(partner_id)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
     summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)
@@ -620,5 +688,11 @@ def reprocess(
             )
         if not row.sha256:
             raise ValueError(f"inbound file #{file_id} was never received whole; nothing to rerun")
+        purged = row.detail.get(ledger.PURGED_KEY)
+        if row.archive_path is None and purged:
+            raise ValueError(
+                f"inbound file #{file_id} cannot be reprocessed: its archive was purged on "
+                f"{purged} (past the retention); ask the partner to send it again"
+            )
         ledger.reopen(conn, file_id, secrets.token_hex(8))
     return _process_one(engine, file_id, context)

@@ -9,18 +9,18 @@ row inside the retention (or still in flight) names its hash.
 from __future__ import annotations
 
 import logging
-import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Connection, Engine, Select, or_, select, update
 
 from orderport.reports import ReportFiles, write_nightly
+from orderport.settings import env_int, home_dir
 from orderport.store import tables as t
-from orderport.store.archive import archive_root
+from orderport.store.archive import archive_root, is_sha256
+from orderport.store.ledger import FINAL_STATES, PURGED_KEY
 
 log = logging.getLogger(__name__)
 
@@ -29,31 +29,17 @@ DEFAULT_RETENTION_DAYS = 400
 """Over a year, so a partner's annual reconciliation still finds last year's raw files."""
 STUCK_ENV = "ORDERPORT_STUCK_AFTER_MINUTES"
 DEFAULT_STUCK_MINUTES = 60
-_SHA256 = re.compile(r"\A[0-9a-f]{64}\Z")
-_FINAL = ("stored", "held", "rejected", "duplicate", "failed")
-
-
-def home_dir() -> Path:
-    return Path(os.environ.get("ORDERPORT_HOME") or "orderport-data").resolve()
-
-
-def _env_days(name: str, default: int) -> int:
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isascii() or not raw.isdigit() or int(raw) < 1:
-        raise ValueError(f"{name}={raw!r}: expected a whole number of at least 1")
-    return int(raw)
+_FINAL = tuple(sorted(s.value for s in FINAL_STATES))
 
 
 def archive_retention() -> timedelta:
     """``ORDERPORT_ARCHIVE_RETENTION_DAYS`` (default 400 days)."""
-    return timedelta(days=_env_days(RETENTION_ENV, DEFAULT_RETENTION_DAYS))
+    return timedelta(days=env_int(RETENTION_ENV, DEFAULT_RETENTION_DAYS))
 
 
 def stuck_after() -> timedelta:
     """``ORDERPORT_STUCK_AFTER_MINUTES``: a claim older than this is taken back (default 60)."""
-    return timedelta(minutes=_env_days(STUCK_ENV, DEFAULT_STUCK_MINUTES))
+    return timedelta(minutes=env_int(STUCK_ENV, DEFAULT_STUCK_MINUTES))
 
 
 @dataclass
@@ -65,17 +51,43 @@ class PurgeResult:
     removed_paths: list[Path] = field(default_factory=list)
 
 
+def _recent_files(cutoff: datetime) -> Select[str]:
+    f = t.inbound_files
+    return select(f.c.sha256).where(or_(f.c.received_at >= cutoff, f.c.state.not_in(_FINAL)))
+
+
+def _recent_outbox(cutoff: datetime) -> Select[str]:
+    o = t.outbox
+    return select(o.c.sha256).where(or_(o.c.created_at >= cutoff, o.c.state != "sent"))
+
+
 def _hashes_to_keep(engine: Engine, cutoff: datetime) -> set[str]:
-    f, o = t.inbound_files, t.outbox
     keep: set[str] = set()
     with engine.connect() as conn:
-        recent_files = select(f.c.sha256).where(
-            or_(f.c.received_at >= cutoff, f.c.state.not_in(_FINAL))
-        )
-        keep.update(row[0] for row in conn.execute(recent_files))
-        recent_out = select(o.c.sha256).where(or_(o.c.created_at >= cutoff, o.c.state != "sent"))
-        keep.update(row[0] for row in conn.execute(recent_out))
+        keep.update(row[0] for row in conn.execute(_recent_files(cutoff)))
+        keep.update(row[0] for row in conn.execute(_recent_outbox(cutoff)))
     return keep
+
+
+def _still_needed(conn: Connection, sha256: str, cutoff: datetime) -> bool:
+    """Asked right before unlinking: a pass may have received the same bytes since the keep-set
+    was read (it re-archived the file: same path, new ledger row)."""
+    for query in (_recent_files(cutoff), _recent_outbox(cutoff)):
+        column = query.selected_columns[0]
+        if conn.execute(query.where(column == sha256).limit(1)).first() is not None:
+            return True
+    return False
+
+
+def _mark_purged(conn: Connection, sha256: str, day: date) -> None:
+    """The ledger rows of the purged file say so (``reprocess`` explains instead of failing)."""
+    f = t.inbound_files
+    rows = conn.execute(
+        select(f.c.id, f.c.detail).where(f.c.sha256 == sha256, f.c.archive_path.is_not(None))
+    ).all()
+    for file_id, detail in rows:
+        marked = {**(detail or {}), PURGED_KEY: day.isoformat()}
+        conn.execute(update(f).where(f.c.id == file_id).values(archive_path=None, detail=marked))
 
 
 def _archived(root: Path) -> Iterable[Path]:
@@ -114,19 +126,35 @@ def purge_archive(
             continue
         name = path.name
         is_temp = name.startswith(".") and name.endswith(".tmp")
-        if not is_temp and not _SHA256.match(name):
+        if not is_temp and not is_sha256(name):
             log.warning("archive: leaving unexpected file %s alone", path)
             continue
         if not is_temp and name in keep:
             result.kept_recent += 1
             continue
-        if not dry_run:
+        if not dry_run and not is_temp:
+            with engine.begin() as conn:
+                if _still_needed(conn, name, cutoff) or _young(path, cutoff):
+                    result.kept_recent += 1
+                    continue
+                path.unlink(missing_ok=True)
+                _mark_purged(conn, name, (now or datetime.now(UTC)).date())
+            _remove_empty(path.parent, root)
+        elif not dry_run:
             path.unlink(missing_ok=True)
             _remove_empty(path.parent, root)
         result.removed += 1
         result.removed_bytes += info.st_size
         result.removed_paths.append(path)
     return result
+
+
+def _young(path: Path, cutoff: datetime) -> bool:
+    """Re-archived since it was listed (``archive_file`` refreshes the mtime), or gone."""
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, UTC) >= cutoff
+    except FileNotFoundError:
+        return True
 
 
 def _remove_empty(folder: Path, root: Path) -> None:

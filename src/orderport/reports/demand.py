@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Engine, and_, select
 
+from orderport.formats.results.safety import neutralise_cell
 from orderport.store import tables as t
 
 HEADER = ("sku", "uom", "iso_week", "week_start", "quantity", "lines", "pos")
@@ -109,5 +110,7 @@ def write_demand_csv(rows: list[DemandRow], path: Path) -> Path:
         writer.writerow(HEADER)
         for r in rows:
             week_start = r.week_start.isoformat()
-            writer.writerow((r.sku, r.uom, r.iso_week, week_start, str(r.quantity), r.lines, r.pos))
+            # SKUs and units are the partner's text: a "=HYPERLINK(...)" must not run in Excel.
+            sku, uom = neutralise_cell(r.sku), neutralise_cell(r.uom)
+            writer.writerow((sku, uom, r.iso_week, week_start, str(r.quantity), r.lines, r.pos))
     return path

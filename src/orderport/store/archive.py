@@ -22,6 +22,21 @@ class ArchiveError(Exception):
     """An archived file is missing or its content does not match its name."""
 
 
+def is_sha256(name: str) -> bool:
+    """True for a lower-case sha256 hex digest: the name of every archived file."""
+    return _SHA256.match(name) is not None
+
+
+def _refreshed(target: Path) -> bool:
+    """True when ``target`` is already archived; archiving it again makes it young again, so the
+    nightly purge (which goes by mtime) does not delete what was just archived."""
+    try:
+        os.utime(target)
+    except FileNotFoundError:
+        return False
+    return True
+
+
 def relative_path(sha256: str) -> str:
     """The archive path of ``sha256`` relative to the archive root (stored in the ledger)."""
     if not _SHA256.match(sha256):
@@ -54,7 +69,7 @@ def archive_bytes(home: Path, data: bytes) -> tuple[str, str]:
     """Archive ``data``; returns (sha256, path relative to the archive root)."""
     sha256 = hashlib.sha256(data).hexdigest()
     target = archived_path(home, sha256)
-    if target.exists():
+    if _refreshed(target):
         return sha256, relative_path(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{sha256}.{secrets.token_hex(4)}.tmp"
@@ -72,7 +87,7 @@ def archive_bytes(home: Path, data: bytes) -> tuple[str, str]:
 def archive_file(home: Path, source: Path, sha256: str) -> str:
     """Archive a local file whose hash the caller computed while fetching; verifies it."""
     target = archived_path(home, sha256)
-    if target.exists():
+    if _refreshed(target):
         return relative_path(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.parent / f".{sha256}.{secrets.token_hex(4)}.tmp"

@@ -16,6 +16,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, Connection, make_url
 
+from orderport.settings import home_dir
+
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -25,8 +27,7 @@ def database_url() -> str:
     url = os.environ.get("ORDERPORT_DATABASE_URL")
     if url:
         return url
-    home = Path(os.environ.get("ORDERPORT_HOME") or "orderport-data").resolve()
-    return f"sqlite:///{home / 'orderport.db'}"
+    return f"sqlite:///{home_dir() / 'orderport.db'}"
 
 
 def _normalise(url: str) -> URL:

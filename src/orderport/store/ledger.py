@@ -18,9 +18,21 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Row, and_, func, insert, or_, select, text, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Row,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 
-from orderport.store.tables import inbound_files, intake_seen
+from orderport.store.tables import inbound_files, inbound_interchanges, intake_seen
 
 ORIGINAL_NAME_MAX = 500
 
@@ -46,6 +58,9 @@ FINAL_STATES = frozenset(
 ANSWERED_STATES = (FileState.STORED, FileState.HELD, FileState.REJECTED)
 """A file in one of these was applied (or refused) and answered: the same bytes again are a
 duplicate of it."""
+PURGED_KEY = "archive_purged_on"
+"""``detail`` key set by the nightly purge (with ``archive_path`` cleared): the day the file's raw
+bytes left the archive."""
 APPLIED_STATES = (FileState.STORED, FileState.HELD)
 """An interchange in one of these changed the store: the same interchange again is a duplicate."""
 
@@ -256,14 +271,33 @@ def first_interchange(
 ) -> int | None:
     """The earliest applied file of the partner that carried the same EDI interchange."""
     found = conn.execute(
-        select(func.min(inbound_files.c.id)).where(
-            inbound_files.c.partner_id == partner_id,
-            inbound_files.c.interchange_key == interchange_key,
+        select(func.min(inbound_files.c.id))
+        .select_from(
+            inbound_interchanges.join(
+                inbound_files, inbound_files.c.id == inbound_interchanges.c.file_id
+            )
+        )
+        .where(
+            inbound_interchanges.c.partner_id == partner_id,
+            inbound_interchanges.c.interchange_key == interchange_key,
             inbound_files.c.id != exclude_id,
             inbound_files.c.state.in_([s.value for s in APPLIED_STATES]),
         )
     ).scalar()
     return int(found) if found is not None else None
+
+
+def record_interchanges(
+    conn: Connection, file_id: int, partner_id: str, keys: Sequence[str]
+) -> None:
+    """Remember every interchange of the file (replacing an earlier attempt's list)."""
+    conn.execute(delete(inbound_interchanges).where(inbound_interchanges.c.file_id == file_id))
+    unique = list(dict.fromkeys(keys))
+    if unique:
+        conn.execute(
+            insert(inbound_interchanges),
+            [{"file_id": file_id, "partner_id": partner_id, "interchange_key": k} for k in unique],
+        )
 
 
 def set_state(
@@ -320,21 +354,42 @@ def reopen(conn: Connection, file_id: int, token: str) -> None:
     )
 
 
-def waiting(conn: Connection, partner_ids: Sequence[str] | None = None) -> list[LedgerRow]:
-    """Rows a pass should still process (``received``) or finish on the channel."""
-    query = select(inbound_files).where(
-        or_(
-            inbound_files.c.state == FileState.RECEIVED.value,
-            and_(
-                inbound_files.c.state.in_([s.value for s in FINAL_STATES]),
-                inbound_files.c.finished_at.is_(None),
-                inbound_files.c.channel_ref.is_not(None),
-            ),
-        )
+def waiting(
+    conn: Connection,
+    partner_ids: Sequence[str] | None = None,
+    *,
+    file_ids: Sequence[int] | None = None,
+    needs_finish: bool = False,
+) -> list[LedgerRow]:
+    """Rows a pass should still process (``received``) or finish on the channel.
+
+    ``file_ids`` narrows to those rows (filtered in SQL, in chunks); ``needs_finish`` keeps only
+    the final-but-unmoved ones.
+    """
+    unmoved = and_(
+        inbound_files.c.state.in_([s.value for s in FINAL_STATES]),
+        inbound_files.c.finished_at.is_(None),
+        inbound_files.c.channel_ref.is_not(None),
     )
+    condition = (
+        unmoved if needs_finish else or_(inbound_files.c.state == FileState.RECEIVED.value, unmoved)
+    )
+    query = select(inbound_files).where(condition)
     if partner_ids is not None:
         query = query.where(inbound_files.c.partner_id.in_(list(partner_ids)))
-    return [_row(r) for r in conn.execute(query.order_by(inbound_files.c.id))]
+    if file_ids is None:
+        return [_row(r) for r in conn.execute(query.order_by(inbound_files.c.id))]
+    wanted = sorted(set(file_ids))
+    rows: list[LedgerRow] = []
+    for start in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[start : start + _ID_CHUNK]
+        found = conn.execute(query.where(inbound_files.c.id.in_(chunk)))
+        rows.extend(_row(r) for r in found)
+    return sorted(rows, key=lambda r: r.id)
+
+
+_ID_CHUNK = 500
+"""Ids per ``IN (...)``: well under every driver's bound-parameter limit."""
 
 
 def reclaim_stuck(conn: Connection, older_than: timedelta) -> int:
@@ -392,8 +447,6 @@ class DbSeenStore:
         return found is not None
 
     def add(self, key: str) -> None:
-        if key in self:
-            return
         with self._engine.begin() as conn:
             exists = conn.execute(
                 select(intake_seen.c.key).where(

@@ -91,6 +91,17 @@ inbound_files = Table(
     Index(None, "channel_ref"),
 )
 
+# intake: every EDI interchange of an inbound file (an X12 file may hold several ISA..IEA), so a
+# resend of any of them is spotted, not only of the first.
+inbound_interchanges = Table(
+    "inbound_interchanges",
+    metadata,
+    Column("file_id", BigId, ForeignKey("inbound_files.id"), primary_key=True),
+    Column("interchange_key", String(200), primary_key=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Index(None, "partner_id", "interchange_key"),
+)
+
 purchase_orders = Table(
     "purchase_orders",
     metadata,

@@ -13,7 +13,6 @@ when two passes race. The export pass calls it first, and ``record_receipt`` cal
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from typing import Any
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
 from orderport.model.tracking import Booking, StatusCode, StatusEvent
+from orderport.store.canonical import document_hash
 from orderport.store.tables import (
     booking_orders,
     booking_versions,
@@ -74,7 +74,7 @@ def record_status(conn: Connection, partner_id: str, event: StatusEvent, *, sour
     po_id, po_status = _po(conn, partner_id, event.po_number)
     sync_lifecycle(conn, partner_id, po_id=po_id)  # earlier lifecycle changes come first
     fo_id = _fo(conn, partner_id, po_id, event) if event.fulfillment_order else None
-    fingerprint = _fingerprint(event.model_dump(mode="json"))
+    fingerprint = document_hash(event.model_dump(mode="json"))
     existing = conn.execute(
         select(status_events.c.id).where(
             status_events.c.partner_id == partner_id,
@@ -145,7 +145,7 @@ def sync_lifecycle(conn: Connection, partner_id: str, *, po_id: int | None = Non
             if code is StatusCode.ON_HOLD:
                 reason = _hold_reason(conn, row.po_id, row.version, row.reason)
             event = StatusEvent(po_number=row.po_number, code=code, at=row.at, reason=reason)
-            fingerprint = _fingerprint({**event.model_dump(mode="json"), "history": row.id})
+            fingerprint = document_hash({**event.model_dump(mode="json"), "history": row.id})
             source = f"{LIFECYCLE_SOURCE}:{row.actor}"
             created.append(
                 _insert_event(conn, partner_id, row.po_id, None, event, source, row.id, fingerprint)
@@ -320,7 +320,7 @@ def record_booking(conn: Connection, partner_id: str, booking: Booking, *, sourc
                 f"is unknown for partner {partner_id}"
             )
     document = booking.model_dump(mode="json")
-    digest = _fingerprint(document)
+    digest = document_hash(document)
     now = utcnow()
     row = conn.execute(
         select(bookings)
@@ -459,11 +459,6 @@ def _fo(conn: Connection, partner_id: str, po_id: int, event: StatusEvent) -> in
             f"fulfillment order {event.fulfillment_order!r} is not one of PO {event.po_number}"
         )
     return int(row.id)
-
-
-def _fingerprint(document: object) -> str:
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def pending_queue(conn: Connection, partner_id: str) -> Sequence[Any]:

@@ -61,10 +61,19 @@ def path_parts(path: str) -> list[str | int]:
     return parts
 
 
+def pointer_token(part: str | int) -> str:
+    """One RFC 6901 reference token: ``~`` -> ``~0``, ``/`` -> ``~1`` (in that order)."""
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def pointer_of(parts: Iterable[str | int]) -> str:
+    """``["lines", 2, "quantity"]`` -> ``"/lines/2/quantity"``; ``""`` for the whole document."""
+    return "".join("/" + pointer_token(part) for part in parts)
+
+
 def json_pointer(path: str, prefix: str = "") -> str:
     """``"$.lines[2].quantity"`` -> ``prefix + "/lines/2/quantity"`` (RFC 6901 escaping)."""
-    tokens = (str(part).replace("~", "~0").replace("/", "~1") for part in path_parts(path))
-    return prefix + "".join("/" + token for token in tokens)
+    return prefix + pointer_of(path_parts(path))
 
 
 def field_name(path: str) -> str:

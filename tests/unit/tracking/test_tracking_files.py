@@ -33,8 +33,8 @@ from orderport.formats.status_files.schema_export import (
     booking_confirmation_schema,
     main,
     order_status_schema,
-    render_schema,
 )
+from orderport.model.schema_export import render_schema
 from orderport.model.tracking import ReportedBooking, StatusCode, StatusEvent
 
 REGENERATE = "regenerate with: .venv/bin/python -m orderport.formats.status_files"

@@ -101,6 +101,14 @@ class _InterchangeReader:
         except SyntaxProblem as exc:
             raise self.fail(exc.message, exc.code, exc.segment) from exc
         self.report.interchange = info
+        expected = self.settings.expected_sender
+        if expected is not None and info.sender_id.strip() != expected.strip():
+            raise FormatError(
+                f"interchange {info.control_reference} comes from sender {info.sender_id!r}, "
+                f"not the partner's id {expected.strip()!r}; a partner may only send its own "
+                "interchanges",
+                SourceLocation(file=self.filename, segment="UNB", segment_position=1, element=2),
+            )
         tokenizer = Tokenizer(delimiters)
         decoder = codecs.getincrementaldecoder(info.encoding)("strict")
         consumed = start

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from orderport.model import Finding, Provenance, Severity, SourceLocation
+from orderport.validation.paths import pointer_token as pointer_token
 
 
 def plain_decimal(value: int | Decimal | str) -> str:
@@ -36,12 +37,6 @@ def timestamp(value: str) -> str:
 def flag(value: object) -> bool:
     """Seed 002 flags are 1/0 or true/false."""
     return value is True or value == 1
-
-
-def pointer_token(key: str | int) -> str:
-    if isinstance(key, int):
-        return str(key)
-    return key.replace("~", "~0").replace("/", "~1")
 
 
 class Emitter:

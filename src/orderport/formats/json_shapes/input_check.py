@@ -19,8 +19,9 @@ from typing import Any
 import jsonschema_rs
 from jsonschema_rs import ValidationErrorKind as Kind
 
-from orderport.formats.json_shapes.emit import Emitter, pointer_token
+from orderport.formats.json_shapes.emit import Emitter
 from orderport.model import Severity
+from orderport.validation.paths import pointer_of
 
 SCHEMA_DIR = Path(__file__).resolve().parents[4] / "schemas" / "inputs"
 
@@ -89,7 +90,7 @@ def display(parts: Parts) -> str:
 
 
 def pointer(parts: Parts) -> str:
-    return "".join("/" + pointer_token(p) for p in parts)
+    return pointer_of(parts)
 
 
 def _under(parts: tuple[str, ...], prefixes: tuple[tuple[str, ...], ...]) -> bool:

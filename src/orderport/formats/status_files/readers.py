@@ -31,7 +31,7 @@ from orderport.formats.status_files.schema_export import booking_validator, stat
 from orderport.model import Finding, Provenance, Severity, SourceLocation
 from orderport.model.tracking import UNLOCODE_OR_IATA, Booking, StatusEvent
 from orderport.model.types import DATETIME_PATTERN, IDENTIFIER_PATTERN, NON_NEGATIVE_DECIMAL_PATTERN
-from orderport.validation.paths import json_path, path_parts
+from orderport.validation.paths import json_path, path_parts, pointer_of
 
 _PATTERN_MEANINGS = {
     DATETIME_PATTERN: "a timestamp with seconds and a time zone, such as 2026-03-01T08:30:00Z",
@@ -121,7 +121,7 @@ class _PointerProvenance(Provenance):
             parts = path_parts(path)
         except ValueError:
             parts = []
-        pointer = "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+        pointer = pointer_of(parts)
         return SourceLocation(file=self.file, pointer=pointer or "/")
 
 

@@ -15,7 +15,7 @@ from typing import Any
 import jsonschema_rs
 from pydantic import BaseModel
 
-from orderport.model.schema_export import DRAFT_2020_12, PublishedSchemaGenerator, render_schema
+from orderport.model.schema_export import PublishedSchemaGenerator, publish, published
 from orderport.model.tracking import BookingConfirmationDocument, OrderStatusDocument
 
 SCHEMAS_DIR = Path(__file__).resolve().parents[4] / "schemas"
@@ -77,14 +77,7 @@ def _published(
     example: dict[str, Any],
 ) -> dict[str, Any]:
     body = model.model_json_schema(schema_generator=PublishedSchemaGenerator)
-    return {
-        "$schema": DRAFT_2020_12,
-        "$id": schema_id,
-        **body,
-        "title": title,
-        "description": description,
-        "examples": [example],
-    }
+    return published(body, schema_id, title=title, description=description, examples=[example])
 
 
 def order_status_schema() -> dict[str, Any]:
@@ -126,16 +119,10 @@ def booking_validator() -> jsonschema_rs.Validator:
 
 
 def write_schemas(directory: Path = SCHEMAS_DIR) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, schema in (
-        (STATUS_SCHEMA_PATH.name, order_status_schema()),
-        (BOOKING_SCHEMA_PATH.name, booking_confirmation_schema()),
-    ):
-        target = directory / name
-        target.write_text(render_schema(schema), encoding="utf-8")
-        written.append(target)
-    return written
+    return [
+        publish(order_status_schema(), directory / STATUS_SCHEMA_PATH.name),
+        publish(booking_confirmation_schema(), directory / BOOKING_SCHEMA_PATH.name),
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -43,9 +43,12 @@ def _field(segment: list[str], index: int) -> str:
 
 
 class _Walker:
-    def __init__(self, filename: str, receipt: X12Receipt) -> None:
+    def __init__(
+        self, filename: str, receipt: X12Receipt, expected_sender: str | None = None
+    ) -> None:
         self.filename = filename
         self.receipt = receipt
+        self.expected_sender = expected_sender.strip() if expected_sender is not None else None
         self.position = 0
         self.interchange: InterchangeResult | None = None
         self.group: GroupResult | None = None
@@ -97,6 +100,14 @@ class _Walker:
                 f"ISA has {len(segment) - 1} elements, 16 expected", self.where("ISA")
             )
         info = InterchangeInfo.from_isa(segment, separators)
+        if self.expected_sender is not None and info.sender_id != self.expected_sender:
+            raise FormatError(
+                f"interchange {info.control_number.strip()} (interchange "
+                f"{len(self.receipt.interchanges) + 1} of the file) comes from sender "
+                f"{info.sender_id!r}, not the partner's id {self.expected_sender!r}; a partner "
+                "may only send its own interchanges",
+                self.where("ISA", 6),
+            )
         self.interchange = InterchangeResult(info=info)
         self.receipt.interchanges.append(self.interchange)
 
@@ -243,7 +254,13 @@ class _Walker:
 
 
 def iter_transaction_sets(
-    segments: SegmentStream, filename: str, receipt: X12Receipt
+    segments: SegmentStream,
+    filename: str,
+    receipt: X12Receipt,
+    expected_sender: str | None = None,
 ) -> Iterator[TransactionSet]:
-    """Yield every transaction set of every interchange in the stream, envelope-checked."""
-    return _Walker(filename, receipt).walk(segments)
+    """Yield every transaction set of every interchange in the stream, envelope-checked.
+
+    With ``expected_sender`` every ISA06 must match it (``FormatError`` naming the interchange).
+    """
+    return _Walker(filename, receipt, expected_sender).walk(segments)

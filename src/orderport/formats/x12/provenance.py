@@ -9,6 +9,7 @@ of ``Provenance`` is unchanged.
 from __future__ import annotations
 
 from orderport.model import Provenance, SourceLocation
+from orderport.model.provenance import ancestors
 
 Spot = tuple[str, int, int | None]
 
@@ -42,16 +43,11 @@ class SegmentProvenance(Provenance):
         )
 
     def locate(self, path: str) -> SourceLocation | None:
-        probe = path
-        while True:
+        for probe in ancestors(path):
             spot = self._spots.get(probe)
             if spot is not None:
                 return self._build(spot)
             found = self._built.get(probe)
             if found is not None:
                 return found
-            cut = max(probe.rfind("."), probe.rfind("["))
-            if cut <= 0:
-                break
-            probe = probe[:cut]
         return SourceLocation(file=self.file) if self.file else None

@@ -51,7 +51,7 @@ class X12Reader:
         if not isinstance(currency, str):
             currency = DEFAULT_CURRENCY
         segments = SegmentStream(stream, filename, settings.encoding)
-        for ts in iter_transaction_sets(segments, filename, receipt):
+        for ts in iter_transaction_sets(segments, filename, receipt, settings.expected_sender):
             doc = self._map(ts, filename, currency)
             if doc is not None:
                 yield doc

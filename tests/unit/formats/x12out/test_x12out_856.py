@@ -84,10 +84,11 @@ def test_partial_shipment_lists_only_the_shipped_items(version, make_item, make_
 def test_each_item_hl_sits_under_the_order(make_item, make_ctx, sets_of):
     segs = one_set(sets_of, X12_856.render([make_item("shipped")], make_ctx()).content)
     levels = {seg[1]: seg[3] for seg in segs if seg[0] == "HL"}
-    for seg in segs:
-        if seg[0] == "HL" and seg[3] == "I":
-            assert levels[seg[2]] == "O"
-            assert seg[4] == "0"
+    items = [seg for seg in segs if seg[0] == "HL" and seg[3] == "I"]
+    assert items, "the 856 has no item-level HL"
+    for seg in items:
+        assert levels[seg[2]] == "O"
+        assert seg[4] == "0"
 
 
 def test_carrier_name_instead_of_scac(make_item, make_ctx, sets_of, only):
