@@ -1,0 +1,264 @@
+"""Cell values -> canonical values, with the partner's decimal and date settings.
+
+Cell values arrive as text (CSV) or as spreadsheet values (XLSX: str, int, float, bool, date,
+datetime); a value that cannot be read raises ValueProblem, which becomes a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any, Final
+
+from orderport.formats.base import ReadSettings
+from orderport.formats.tabular.columns import (
+    BOOLEAN,
+    DATE,
+    DECIMAL,
+    GTIN,
+    INTEGER,
+    LOWER,
+    TEXT,
+    TIMESTAMP,
+    UPPER,
+    Cell,
+)
+from orderport.model import Severity
+
+_PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+_PLAIN_DECIMAL_COMMA = re.compile(r"-?[0-9]+(?:,[0-9]+)?")
+_GROUPED_POINT = re.compile(r"-?[0-9]{1,3}(?:,[0-9]{3})+(?:\.[0-9]+)?")
+_GROUPED_COMMA = re.compile(r"-?[0-9]{1,3}(?:[.\u00a0\u202f ][0-9]{3})+(?:,[0-9]+)?")
+_GROUPED_SPACE = re.compile(r"-?[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+(?:\.[0-9]+)?")
+_BOOLEANS: Final = {
+    "true": True,
+    "yes": True,
+    "y": True,
+    "1": True,
+    "false": False,
+    "no": False,
+    "n": False,
+    "0": False,
+}
+_EXCEL_EPOCH: Final = date(1899, 12, 30)
+
+
+class ValueProblem(Exception):
+    """A cell value that cannot be read; becomes a ``read.<code>`` finding."""
+
+    def __init__(self, code: str, message: str, severity: Severity = Severity.ERROR) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.severity = severity
+
+
+def cell_text(value: Cell) -> str:
+    """Text of a cell as a partner reads it; numbers from spreadsheets without float noise."""
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        # Excel keeps 15 significant digits; this drops binary noise like 12.499999999999998.
+        return format(Decimal(f"{value:.15g}"), "f")
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+class ValueParser:
+    """Per-file value parsing with the partner's settings; caches repeated date texts."""
+
+    def __init__(self, settings: ReadSettings, excel_serials: bool = False) -> None:
+        self.decimal_comma = settings.decimal_comma
+        self.date_formats = settings.date_formats
+        self.excel_serials = excel_serials
+        self._dates: dict[str, str] = {}
+
+    def converter(self, kind: str) -> Callable[[Cell], Any]:
+        """The parsing function for a kind of column."""
+        return {
+            TEXT: cell_text,
+            DECIMAL: self.decimal,
+            DATE: self.date,
+            INTEGER: self.integer,
+            LOWER: _lower,
+            UPPER: _upper,
+            BOOLEAN: self.boolean,
+            GTIN: self.gtin,
+            TIMESTAMP: self.timestamp,
+        }[kind]
+
+    def parse(self, kind: str, value: Cell) -> object:
+        if kind is TEXT:
+            return cell_text(value)
+        if kind is DECIMAL:
+            return self.decimal(value)
+        if kind is DATE:
+            return self.date(value)
+        if kind is INTEGER:
+            return self.integer(value)
+        if kind is LOWER:
+            return cell_text(value).lower()
+        if kind is UPPER:
+            return cell_text(value).upper()
+        if kind is BOOLEAN:
+            return self.boolean(value)
+        if kind is GTIN:
+            return self.gtin(value)
+        if kind is TIMESTAMP:
+            return self.timestamp(value)
+        raise AssertionError(kind)
+
+    def decimal(self, value: Cell) -> str:
+        if value.__class__ is str and not self.decimal_comma and _PLAIN_DECIMAL.fullmatch(value):
+            return value
+        if isinstance(value, bool):
+            raise ValueProblem("decimal", f"{value} is not a number")
+        if isinstance(value, int | float):
+            return cell_text(value)
+        text = cell_text(value)
+        if self.decimal_comma:
+            if _PLAIN_DECIMAL_COMMA.fullmatch(text):
+                return text.replace(",", ".")
+            if _GROUPED_COMMA.fullmatch(text):
+                return re.sub(r"[.\u00a0\u202f ]", "", text).replace(",", ".")
+        else:
+            if _PLAIN_DECIMAL.fullmatch(text):
+                return text
+            if _GROUPED_POINT.fullmatch(text):
+                return text.replace(",", "")
+            if _GROUPED_SPACE.fullmatch(text):
+                return re.sub(r"[\u00a0\u202f ]", "", text)
+        try:
+            number = Decimal(text.lstrip("+"))
+        except InvalidOperation:
+            number = None
+        if number is None or not number.is_finite() or "," in text:
+            hint = (
+                ""
+                if self.decimal_comma or "," not in text
+                else " (decimal commas are read only when the partner's settings say decimal_comma)"
+            )
+            raise ValueProblem("decimal", f"{text!r} is not a number{hint}")
+        return format(number, "f")
+
+    def integer(self, value: Cell) -> int:
+        if value.__class__ is str and value.isdigit() and value.isascii():
+            return int(value)
+        if isinstance(value, bool):
+            raise ValueProblem("integer", f"{value} is not a whole number")
+        if isinstance(value, int):
+            return value
+        text = cell_text(value)
+        if text.isascii() and text.isdigit():
+            return int(text)
+        try:
+            number = Decimal(self.decimal(text))
+        except ValueProblem:
+            number = None
+        if number is None or number != number.to_integral_value():
+            raise ValueProblem("integer", f"{text!r} is not a whole number")
+        return int(number)
+
+    def boolean(self, value: Cell) -> bool:
+        if isinstance(value, bool):
+            return value
+        text = cell_text(value)
+        found = _BOOLEANS.get(text.lower())
+        if found is None:
+            raise ValueProblem("boolean", f"{text!r} is not true/false, yes/no, 1/0 or Y/N")
+        return found
+
+    def date(self, value: Cell) -> str:
+        if isinstance(value, datetime):
+            return value.date().isoformat()
+        if isinstance(value, date):
+            return value.isoformat()
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return self._serial(value, str(value))
+        text = cell_text(value)
+        cached = self._dates.get(text)
+        if cached is not None:
+            return cached
+        parsed: str | None = None
+        for fmt in self.date_formats:
+            try:
+                parsed = datetime.strptime(text, fmt).date().isoformat()
+                break
+            except ValueError:
+                continue
+        if parsed is None:
+            if self.excel_serials and text.isascii() and text.isdigit():
+                return self._serial(int(text), text)
+            raise ValueProblem(
+                "date",
+                f"{text!r} is not a date in the expected format "
+                f"({', '.join(_fmt_hint(f) for f in self.date_formats)})",
+            )
+        if len(self._dates) > 4096:
+            self._dates.clear()
+        self._dates[text] = parsed
+        return parsed
+
+    def _serial(self, number: float, text: str) -> str:
+        if not self.excel_serials:
+            raise ValueProblem("date", f"{text!r} is not a date")
+        if not 1 <= number < 2958466:  # 9999-12-31
+            raise ValueProblem("date", f"{text!r} is not a date serial number Excel knows")
+        return (_EXCEL_EPOCH + timedelta(days=int(number))).isoformat()
+
+    def timestamp(self, value: Cell) -> str:
+        if isinstance(value, datetime):
+            stamp = value
+        else:
+            text = cell_text(value)
+            try:
+                stamp = datetime.fromisoformat(text)
+            except ValueError:
+                raise ValueProblem(
+                    "timestamp", f"{text!r} is not a timestamp like 2026-03-01T08:30:00Z"
+                ) from None
+        if stamp.tzinfo is None:
+            raise ValueProblem(
+                "timestamp", f"{stamp.isoformat()!r} has no time zone (add Z or +01:00)"
+            )
+        return stamp.isoformat().replace("+00:00", "Z")
+
+    def gtin(self, value: Cell) -> str:
+        text = cell_text(value)
+        if isinstance(value, int | float) and not isinstance(value, bool) and len(text) < 12:
+            # A UPC typed into a number cell loses its leading zeros; zeros never change the
+            # GS1 check digit, so padding back to 12 digits is safe.
+            return text.rjust(12, "0")
+        return text
+
+
+def _lower(value: Cell) -> str:
+    return cell_text(value).lower()
+
+
+def _upper(value: Cell) -> str:
+    return cell_text(value).upper()
+
+
+def _fmt_hint(fmt: str) -> str:
+    return (
+        fmt.replace("%Y", "YYYY")
+        .replace("%m", "MM")
+        .replace("%d", "DD")
+        .replace("%y", "YY")
+        .replace("%b", "Mon")
+        .replace("%H", "hh")
+        .replace("%M", "mm")
+        .replace("%S", "ss")
+    )
