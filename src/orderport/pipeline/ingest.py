@@ -33,6 +33,8 @@ class PoResult:
     outcome: Outcome | None = None
     status: PoStatus | None = None
     reference: str | None = None
+    lines: int = 0
+    """How many lines the document held (counted before validation)."""
 
     @property
     def has_errors(self) -> bool:
@@ -112,8 +114,11 @@ def _resolve_change(conn: Connection | None, partner_id: str | None, doc: RawDoc
 
 
 def _normalize(doc: RawDocument) -> PoResult:
+    lines = doc.data.get("lines")
     po, findings = normalize(doc)
-    return PoResult(_po_number(doc), findings, po, reference=doc.reference)
+    result = PoResult(_po_number(doc), findings, po, reference=doc.reference)
+    result.lines = len(lines) if isinstance(lines, list) else 0
+    return result
 
 
 def check_file(
@@ -166,7 +171,11 @@ def apply_documents(
         for po_result, outcome in zip(batch, applied, strict=True):
             po_result.outcome, po_result.status = outcome.outcome, outcome.status
             po_result.findings = outcome.findings
+            # The store holds the PO now; keeping only outcome and findings bounds the memory
+            # of a file with millions of lines.
+            po_result.po = None
         batch.clear()
+        gc.collect(1)  # the batch's little cyclic garbage, cheaply, while the GC is paused
 
     with gc_paused():
         for doc in docs:
