@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import DBAPIError
 
 from orderport.channels import (
     Candidate,
@@ -161,15 +161,11 @@ def _partner_known(engine: Engine, partner_id: str) -> bool:
 
 
 def _ensure_partner(engine: Engine, profile: PartnerProfile) -> None:
-    """Register the partner on its first pass; two first passes at once both get here."""
+    """Register the partner on its first pass (an atomic upsert: passes may race here)."""
     if _partner_known(engine, profile.id):
         return
-    try:
-        with engine.begin() as conn:
-            upsert_partner(conn, profile.id, profile.name)
-    except IntegrityError:
-        if not _partner_known(engine, profile.id):
-            raise
+    with engine.begin() as conn:
+        upsert_partner(conn, profile.id, profile.name)
 
 
 # --------------------------------------------------------------------------- claiming

@@ -36,6 +36,8 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
@@ -162,13 +164,12 @@ class StoredPo:
 def upsert_partner(
     conn: Connection, partner_id: str, name: str, settings: dict[str, Any] | None = None
 ) -> None:
-    """Register a partner or update its name and settings."""
+    """Register a partner or update its name and settings, atomically: two first intake passes
+    at once both register it without a unique-key error (INSERT ... ON CONFLICT DO UPDATE)."""
     values = {"name": name, "settings": settings or {}}
-    changed = conn.execute(
-        update(partners).where(partners.c.id == partner_id).values(**values)
-    ).rowcount
-    if not changed:
-        conn.execute(insert(partners).values(id=partner_id, created_at=utcnow(), **values))
+    upsert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    statement = upsert(partners).values(id=partner_id, created_at=utcnow(), **values)
+    conn.execute(statement.on_conflict_do_update(index_elements=[partners.c.id], set_=values))
 
 
 def apply(
