@@ -1,5 +1,6 @@
 """Exception alerts (seed 001): held POs, POs without a booking near the ship window's end,
-bookings rejected or still pending past the cargo cut-off, late deliveries.
+bookings rejected or still pending past the cargo cut-off, confirmed bookings whose vessel,
+voyage, flight or schedule changed, late deliveries.
 
 An alert is raised once: each has a subject (the PO version, the booking version, the PO) and
 ``tracking_alerts`` holds one row per (partner, kind, subject), written in the same transaction
@@ -28,6 +29,7 @@ from orderport.pipeline.answers import EMAIL_KIND
 from orderport.store.outbox import enqueue
 from orderport.store.tables import (
     booking_orders,
+    booking_versions,
     bookings,
     partners,
     po_versions,
@@ -43,6 +45,7 @@ class AlertKind(StrEnum):
     BOOKING_REJECTED = "booking_rejected"
     BOOKING_PENDING_PAST_CUTOFF = "booking_pending_past_cutoff"
     LATE_DELIVERY = "late_delivery"
+    BOOKING_CHANGED = "booking_changed"
 
 
 @dataclass(frozen=True)
@@ -215,7 +218,18 @@ def _candidates(conn: Connection, pid: str, settings: Alerts, now: datetime) -> 
                     f"booking {bk.booking_reference}: the carrier rejected the space",
                 )
             )
-        elif (
+        elif settings.on_booking_change and bk.current_version > 1:
+            change = _confirmed_booking_change(conn, bk.id, bk.current_version)
+            if change:
+                found.append(
+                    Alert(
+                        pid,
+                        AlertKind.BOOKING_CHANGED,
+                        subject,
+                        f"booking {bk.booking_reference} changed after confirmation: {change}",
+                    )
+                )
+        if (
             settings.on_cutoff
             and bk.space_status == "pending"
             and bk.cargo_cutoff is not None
@@ -231,6 +245,30 @@ def _candidates(conn: Connection, pid: str, settings: Alerts, now: datetime) -> 
                 )
             )
     return found
+
+
+_WATCHED = ("vessel", "voyage", "flight_number", "etd", "eta", "origin", "destination")
+"""What planners act on: a change to any of these after confirmation is an exception."""
+
+
+def _confirmed_booking_change(conn: Connection, booking_id: int, version: int) -> str:
+    """``field: old -> new`` for watched fields between the previous (confirmed) version and
+    this one; empty when the previous version was not confirmed or nothing watched changed."""
+    rows = conn.execute(
+        select(booking_versions.c.version, booking_versions.c.document).where(
+            booking_versions.c.booking_id == booking_id,
+            booking_versions.c.version.in_((version - 1, version)),
+        )
+    ).all()
+    documents = {row.version: row.document for row in rows}
+    before, after = documents.get(version - 1), documents.get(version)
+    if before is None or after is None or before.get("space_status") != "confirmed":
+        return ""
+    return "; ".join(
+        f"{name}: {before.get(name)} -> {after.get(name)}"
+        for name in _WATCHED
+        if before.get(name) != after.get(name)
+    )
 
 
 def _has_live_booking(conn: Connection, po_id: int) -> bool:

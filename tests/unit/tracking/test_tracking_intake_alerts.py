@@ -111,3 +111,33 @@ def test_alerts_are_raised_once_as_file_and_email(engine, store_po):
     assert alerts_pass(engine, now=now, profiles={"acme": profile}) == []
     early = make_profile("acme", alerts={"days_before_ship_end": 3})
     assert alerts_pass(engine, now=NOW, profiles={"acme": early}) == []  # nothing new is due
+
+
+def test_a_confirmed_booking_that_changes_vessel_or_schedule_raises_one_alert(engine, store_po):
+    store_po("acme", "PO-SHIP")
+    with engine.begin() as conn:
+        record_booking(
+            conn, "acme", make_booking("BK-P", ["PO-SHIP"], space_status="pending"), source="t"
+        )
+        record_booking(conn, "acme", make_booking("BK-P", ["PO-SHIP"]), source="t")  # now confirmed
+        record_booking(conn, "acme", make_booking("BK-C", ["PO-SHIP"]), source="t")
+        record_booking(
+            conn,
+            "acme",
+            make_booking("BK-C", ["PO-SHIP"], vessel="Maersk Elba", etd="2026-03-25T18:00:00Z"),
+            source="t",
+        )
+    watching = make_profile("acme", alerts={"on_booking_change": True, "file": "csv"})
+    raised = alerts_pass(engine, now=NOW, profiles={"acme": watching})
+    changed = [a for a in raised if a.kind is AlertKind.BOOKING_CHANGED]
+    # BK-P only went from pending to confirmed: that is good news, not an exception.
+    assert [a.subject for a in changed] == ["booking:BK-C:v2"]
+    assert "vessel: Maersk Essen -> Maersk Elba" in changed[0].message
+    assert "etd:" in changed[0].message
+    assert alerts_pass(engine, now=NOW, profiles={"acme": watching}) == []
+    quiet = make_profile("acme", alerts={"on_booking_change": False})
+    with engine.begin() as conn:
+        record_booking(
+            conn, "acme", make_booking("BK-C", ["PO-SHIP"], vessel="Maersk Kiel"), source="t"
+        )
+    assert alerts_pass(engine, now=NOW, profiles={"acme": quiet}) == []
