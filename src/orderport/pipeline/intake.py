@@ -13,8 +13,6 @@ the commit -> the row is final but not finished, and the next pass only finishes
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import logging
 import os
 import secrets
@@ -61,8 +59,6 @@ log = logging.getLogger(__name__)
 CRASH_ENV = "ORDERPORT_CRASH_AT"
 """Test hook: SIGKILL this process at the named point (``after_channel_claim``,
 ``after_ledger_insert``, ``after_commit``, ``after_deliver``)."""
-BIG_FILE_BYTES = 1 << 20
-"""From this size the cyclic GC is paused while the file's models are built (~3x faster)."""
 
 _DECLARED = {
     ".csv": "csv",
@@ -389,22 +385,6 @@ class _Resent:
     key: str
 
 
-@contextlib.contextmanager
-def _gc_paused(big: bool) -> Iterator[None]:
-    if not big:
-        yield
-        return
-    was_enabled = gc.isenabled()
-    gc.freeze()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-        gc.unfreeze()
-
-
 def _documents(
     reader: Reader,
     stream: BinaryIO,
@@ -518,9 +498,9 @@ def _apply(
     does an interchange that was applied before (all of them resent: ``_Resent``)."""
     savepoint = conn.begin_nested()
     try:
-        with _gc_paused(row.size >= BIG_FILE_BYTES):
-            docs = _documents(reader, stream, name, profile, receipt, report)
-            results = apply_documents(conn, row.partner_id, profile, docs, row.id)
+        # apply_documents pauses the cyclic GC around reading and applying (ingest.gc_paused).
+        docs = _documents(reader, stream, name, profile, receipt, report)
+        results = apply_documents(conn, row.partner_id, profile, docs, row.id)
         _check_resent(conn, row, _interchange_keys(reader.name, receipt, report))
     except _ResentError as resent:
         savepoint.rollback()
