@@ -1,0 +1,79 @@
+"""Code lists from maintained data (pycountry for ISO 3166-1 and ISO 4217), never hand-typed.
+
+Partners write countries as alpha-2, alpha-3, numeric codes or names ("USA", "United States",
+"Deutschland" is not covered: only the English names and the common names pycountry carries).
+Lookups are cached: the lists are small and the same values repeat on every line of a file.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pycountry
+from rapidfuzz import process
+
+_EXTRA_COUNTRY_NAMES = {
+    # Common names that partners' systems print and pycountry does not carry.
+    "UK": "GB",
+    "GREAT BRITAIN": "GB",
+    "ENGLAND": "GB",
+    "USA": "US",
+    "U.S.A.": "US",
+    "U.S.": "US",
+    "UNITED STATES OF AMERICA": "US",
+    "AMERICA": "US",
+    "SOUTH KOREA": "KR",
+    "KOREA": "KR",
+    "RUSSIA": "RU",
+    "VIETNAM": "VN",
+    "TAIWAN": "TW",
+    "HOLLAND": "NL",
+    "THE NETHERLANDS": "NL",
+    "CZECH REPUBLIC": "CZ",
+    "TURKEY": "TR",
+}
+
+
+@cache
+def country_alpha2(value: str) -> str | None:
+    """The ISO 3166-1 alpha-2 code for a code or English name, or None when it is not a country."""
+    text = " ".join(value.split()).upper()
+    if not text:
+        return None
+    if text in _EXTRA_COUNTRY_NAMES:
+        return _EXTRA_COUNTRY_NAMES[text]
+    try:
+        found = pycountry.countries.lookup(text)
+    except LookupError:
+        return None
+    return str(found.alpha_2)
+
+
+@cache
+def is_currency(code: str) -> bool:
+    """Whether ``code`` is an active ISO 4217 alphabetic currency code (upper case)."""
+    return code.isascii() and code.isupper() and pycountry.currencies.get(alpha_3=code) is not None
+
+
+@cache
+def _country_choices() -> dict[str, str]:
+    choices = {str(c.alpha_2): str(c.alpha_2) for c in pycountry.countries}
+    choices.update({str(c.name).upper(): str(c.alpha_2) for c in pycountry.countries})
+    return choices
+
+
+@cache
+def _currency_choices() -> tuple[str, ...]:
+    return tuple(str(c.alpha_3) for c in pycountry.currencies)
+
+
+def suggest_country(value: str) -> str | None:
+    """The closest country code for an unknown value ("did you mean"), or None."""
+    found = process.extractOne(value.upper(), _country_choices().keys(), score_cutoff=80)
+    return _country_choices()[found[0]] if found else None
+
+
+def suggest_currency(value: str) -> str | None:
+    """The closest currency code for an unknown value ("did you mean"), or None."""
+    found = process.extractOne(value.upper(), _currency_choices(), score_cutoff=60)
+    return found[0] if found else None
