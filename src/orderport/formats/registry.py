@@ -6,7 +6,9 @@ Readers are imported lazily so that a CLI call about one format does not pay for
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
 from functools import cache
+from pathlib import PurePath
 
 from orderport.formats.base import FormatError, Reader
 
@@ -45,3 +47,63 @@ def detect(head: bytes, filename: str, accepted: list[str] | None = None) -> Rea
             return candidate
     wanted = ", ".join(accepted or _READER_MODULES)
     raise FormatError(f"{filename}: content is none of the accepted formats ({wanted})")
+
+
+DECLARED_BY_EXTENSION: dict[str, str] = {
+    ".csv": "csv",
+    ".json": "json",
+    ".jsonl": "json",
+    ".ndjson": "json",
+    ".xlsx": "xlsx",
+    ".xlsm": "xlsx",
+    ".xls": "xlsx",
+}
+"""Extensions that declare a format: content of another format under such a name is refused."""
+
+
+def declared_format(filename: str) -> str | None:
+    """The format a file's extension promises, if it promises one."""
+    return DECLARED_BY_EXTENSION.get(PurePath(filename).suffix.lower())
+
+
+def choose(
+    head: bytes,
+    filename: str,
+    *,
+    accepted: Sequence[str] | None = None,
+    pinned: str | None = None,
+    partner: str | None = None,
+) -> Reader:
+    """THE format choice for every command and pass: the reader for a file's first bytes.
+
+    Content decides; the extension and the partner's formats may only agree with it. A
+    ``FormatError`` when the file is empty, when the content contradicts the name (a workbook
+    named ``.csv``) or is not one of the partner's (``accepted``, ``pinned``) formats. Content
+    no reader recognises falls back to the pinned format, else to the declared one.
+    """
+    who = f"partner {partner}" if partner else "this partner"
+    if not head:
+        raise FormatError(f"{filename}: the file is empty (0 bytes); nothing to read")
+    allowed = list(accepted) if accepted else format_names()
+    if pinned is not None:
+        reader(pinned)  # an unknown pinned name is a configuration error, said as such
+    sniffed = next((reader(n) for n in format_names() if reader(n).sniff(head, filename)), None)
+    declared = declared_format(filename)
+    if sniffed is None:
+        fallback = pinned or (declared if declared in allowed else None)
+        if fallback is None:
+            raise FormatError(
+                f"{filename}: content is none of the formats {who} sends ({', '.join(allowed)})"
+            )
+        return reader(fallback)
+    if declared is not None and sniffed.name != declared:
+        raise FormatError(
+            f"{filename}: the file name says {declared.upper()} ({PurePath(filename).suffix}) "
+            f"but the content is {sniffed.name.upper()}"
+        )
+    if sniffed.name not in allowed or (pinned and sniffed.name != pinned):
+        sends = pinned or ", ".join(allowed)
+        raise FormatError(
+            f"{filename}: content is {sniffed.name.upper()}, but {who} sends only {sends}"
+        )
+    return sniffed

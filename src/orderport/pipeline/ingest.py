@@ -11,11 +11,17 @@ import gc
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine
 
 from orderport.formats import registry
 from orderport.formats.base import FormatError, RawDocument, Reader, ReadSettings
+from orderport.formats.edifact import InterchangeReport, read_interchange
+from orderport.formats.edifact import interchange_key as edifact_key
+from orderport.formats.x12 import READER as X12_READER
+from orderport.formats.x12 import X12Receipt
+from orderport.formats.x12 import interchange_key as x12_key
 from orderport.model import Finding, PurchaseOrder, Severity, SourceLocation
 from orderport.partners import PartnerProfile, apply_mapping, read_settings
 from orderport.store.bulk import apply_many
@@ -55,31 +61,69 @@ class FileResult:
         return self.error is not None or any(p.has_errors for p in self.pos)
 
 
-def _choose_reader(path: Path, profile: PartnerProfile | None, fmt: str | None) -> Reader:
-    pinned = fmt or (profile.formats.pinned if profile else None)
-    if pinned:
-        return registry.reader(pinned)
-    with path.open("rb") as stream:
-        head = stream.read(registry.SNIFF_BYTES)
-    accepted: list[str] | None = (
-        list(profile.formats.accepted) if profile and profile.formats.accepted else None
+def choose_reader(
+    head: bytes, filename: str, profile: PartnerProfile | None, fmt: str | None = None
+) -> Reader:
+    """The one format choice (``registry.choose``) with the partner's accepted/pinned formats;
+    ``fmt`` (the command line's ``--format``) pins like a profile does."""
+    return registry.choose(
+        head,
+        filename,
+        accepted=list(profile.formats.accepted) if profile and profile.formats.accepted else None,
+        pinned=fmt or (profile.formats.pinned if profile else None),
+        partner=profile.id if profile else None,
     )
-    return registry.detect(head, path.name, accepted)
 
 
-def read_documents(
-    path: Path, profile: PartnerProfile | None = None, fmt: str | None = None
-) -> tuple[str, Iterator[RawDocument]]:
-    """The reader's name and the file's documents, mapped through the partner's profile."""
-    chosen = _choose_reader(path, profile, fmt)
+@dataclass
+class OpenedFile:
+    """A file's chosen reader and its documents, mapped through the partner's profile.
+
+    ``receipt``/``report`` fill while the documents are read (X12 / EDIFACT envelopes), so the
+    answer (997, TA1, CONTRL) can be written after the last document.
+    """
+
+    reader: Reader
+    documents: Iterator[RawDocument]
+    receipt: X12Receipt = field(default_factory=X12Receipt)
+    report: InterchangeReport = field(default_factory=InterchangeReport)
+
+
+def open_documents(
+    stream: BinaryIO,
+    filename: str,
+    profile: PartnerProfile | None = None,
+    fmt: str | None = None,
+    *,
+    receipt: X12Receipt | None = None,
+    report: InterchangeReport | None = None,
+) -> OpenedFile:
+    """Choose the reader from the stream's first bytes and read it: every command and pass
+    (``validate``, ``convert``, ``ingest``, intake, reprocess, DAG tasks, bench) reads here."""
+    head = stream.read(registry.SNIFF_BYTES)
+    stream.seek(0)
+    chosen = choose_reader(head, filename, profile, fmt)
+    opened = OpenedFile(chosen, iter(()), receipt or X12Receipt(), report or InterchangeReport())
     settings = read_settings(profile) if profile else ReadSettings()
+    if profile is not None and chosen.name in ("x12", "edifact") and profile.edi is None:
+        sender, _ = (x12_key if chosen.name == "x12" else edifact_key)(head)
+        raise FormatError(
+            f"interchange from sender {sender!r}, but partner {profile.id} has no EDI "
+            "identity (edi.interchange_id) in its profile"
+        )
 
     def documents() -> Iterator[RawDocument]:
-        with path.open("rb") as stream:
-            for doc in chosen.read(stream, path.name, settings):
-                yield apply_mapping(profile, doc) if profile else doc
+        if chosen.name == "x12":
+            raw = X12_READER.read_with_receipt(stream, filename, settings, opened.receipt)
+        elif chosen.name == "edifact":
+            raw = read_interchange(stream, filename, settings, opened.report)
+        else:
+            raw = chosen.read(stream, filename, settings)
+        for doc in raw:
+            yield apply_mapping(profile, doc) if profile else doc
 
-    return chosen.name, documents()
+    opened.documents = documents()
+    return opened
 
 
 def _po_number(doc: RawDocument) -> str | None:
@@ -127,13 +171,16 @@ def check_file(
     """Read and validate a file without storing anything."""
     result = FileResult(path.name)
     try:
-        result.format, docs = read_documents(path, profile, fmt)
-        for doc in docs:
-            if doc.merge is not None:
-                doc.data = doc.merge({})
-            result.pos.append(_normalize(doc))
+        with path.open("rb") as stream:
+            opened = open_documents(stream, path.name, profile, fmt)
+            result.format = opened.reader.name
+            for doc in opened.documents:
+                if doc.merge is not None:
+                    doc.data = doc.merge({})
+                result.pos.append(_normalize(doc))
     except FormatError as exc:
         result.error = exc
+        result.pos = []
     return result
 
 
@@ -222,9 +269,13 @@ def ingest_file(
     """Read, validate and apply every PO of a file in one transaction."""
     result = FileResult(path.name)
     try:
-        result.format, docs = read_documents(path, profile, fmt)
-        with engine.begin() as conn:
-            result.pos = apply_documents(conn, partner_id, profile, docs, inbound_file_id)
+        with path.open("rb") as stream:
+            opened = open_documents(stream, path.name, profile, fmt)
+            result.format = opened.reader.name
+            with engine.begin() as conn:
+                result.pos = apply_documents(
+                    conn, partner_id, profile, opened.documents, inbound_file_id
+                )
     except FormatError as exc:
         result.error = exc
         result.pos = []

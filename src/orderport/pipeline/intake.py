@@ -17,11 +17,10 @@ import logging
 import os
 import secrets
 import signal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import BinaryIO
 
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError
@@ -37,17 +36,21 @@ from orderport.channels import (
     safe_display_name,
 )
 from orderport.formats import registry
-from orderport.formats.base import FormatError, RawDocument, Reader
-from orderport.formats.edifact import InterchangeReport, read_interchange
+from orderport.formats.base import FormatError
+from orderport.formats.edifact import InterchangeReport
 from orderport.formats.edifact import interchange_key as edifact_key
-from orderport.formats.x12 import READER as X12_READER
 from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
-from orderport.partners import PartnerProfile, apply_mapping, load_profiles, profiles_dir
-from orderport.partners import read_settings as profile_read_settings
+from orderport.partners import PartnerProfile, load_profiles, profiles_dir
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
-from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
+from orderport.pipeline.ingest import (
+    FileResult,
+    OpenedFile,
+    PoResult,
+    apply_documents,
+    open_documents,
+)
 from orderport.store import ledger
 from orderport.store.archive import archive_file, open_archived
 from orderport.store.ledger import FileState, LedgerRow
@@ -60,15 +63,6 @@ CRASH_ENV = "ORDERPORT_CRASH_AT"
 """Test hook: SIGKILL this process at the named point (``after_channel_claim``,
 ``after_ledger_insert``, ``after_commit``, ``after_deliver``)."""
 
-_DECLARED = {
-    ".csv": "csv",
-    ".json": "json",
-    ".jsonl": "json",
-    ".ndjson": "json",
-    ".xlsx": "xlsx",
-    ".xlsm": "xlsx",
-    ".xls": "xlsx",
-}
 _REFUSED_OUTCOMES = (Outcome.REJECTED, Outcome.REFUSED)
 
 
@@ -311,56 +305,12 @@ def _process_one(engine: Engine, file_id: int, context: IntakeContext) -> FileOu
         return _outcome_of(row, already=False)
 
 
-def _declared_format(name: str) -> str | None:
-    return _DECLARED.get(Path(name).suffix.lower())
-
-
-def _choose(head: bytes, name: str, profile: PartnerProfile) -> Reader:
-    """The reader for the content; a ``FormatError`` when the content contradicts the name or
-    the partner's formats (a workbook named .csv, JSON from an X12-only partner)."""
-    sniffed = next(
-        (
-            registry.reader(n)
-            for n in registry.format_names()
-            if registry.reader(n).sniff(head, name)
-        ),
-        None,
-    )
-    declared = _declared_format(name)
-    accepted = list(profile.formats.accepted) or registry.format_names()
-    pinned = profile.formats.pinned
-    if sniffed is None:
-        fallback = pinned or (declared if declared in accepted else None)
-        if fallback is None:
-            raise FormatError(
-                f"content is none of the formats partner {profile.id} sends ({', '.join(accepted)})"
-            )
-        return registry.reader(fallback)
-    if declared is not None and sniffed.name != declared:
-        raise FormatError(
-            f"the file name says {declared.upper()} ({Path(name).suffix}) but the content is "
-            f"{sniffed.name.upper()}"
-        )
-    if sniffed.name not in accepted or (pinned and sniffed.name != pinned):
-        raise FormatError(
-            f"content is {sniffed.name.upper()}, but partner {profile.id} sends only "
-            f"{', '.join(accepted)}"
-        )
-    return sniffed
-
-
-def _interchange(reader: Reader, head: bytes, profile: PartnerProfile) -> str | None:
-    """``format:sender:control`` of an EDI file's first interchange; FormatError when the partner
-    has no EDI identity. The reader checks every interchange's sender (``expected_sender``)."""
-    if reader.name not in ("x12", "edifact"):
+def _first_key(fmt: str, head: bytes) -> str | None:
+    """``format:sender:control`` of an EDI file's first interchange (None for other formats)."""
+    if fmt not in ("x12", "edifact"):
         return None
-    sender, control = (x12_key if reader.name == "x12" else edifact_key)(head)
-    if profile.edi is None:
-        raise FormatError(
-            f"interchange from sender {sender!r}, but partner {profile.id} has no EDI identity "
-            "(edi.interchange_id) in its profile"
-        )
-    return _key(reader.name, sender, control)
+    sender, control = (x12_key if fmt == "x12" else edifact_key)(head)
+    return _key(fmt, sender, control)
 
 
 def _key(fmt: str, sender: str, control: str) -> str:
@@ -383,25 +333,6 @@ class _Resent:
 
     first: int
     key: str
-
-
-def _documents(
-    reader: Reader,
-    stream: BinaryIO,
-    name: str,
-    profile: PartnerProfile,
-    receipt: X12Receipt,
-    report: InterchangeReport,
-) -> Iterator[RawDocument]:
-    settings = profile_read_settings(profile)
-    if reader.name == "x12":
-        raw = X12_READER.read_with_receipt(stream, name, settings, receipt)
-    elif reader.name == "edifact":
-        raw = read_interchange(stream, name, settings, report)
-    else:
-        raw = reader.read(stream, name, settings)
-    for doc in raw:
-        yield apply_mapping(profile, doc)
 
 
 def _file_state(result: FileResult) -> tuple[FileState, str | None]:
@@ -430,18 +361,20 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
     key: str | None = None
     with path.open("rb") as stream:
         head = stream.read(registry.SNIFF_BYTES)
+        stream.seek(0)
         try:
-            reader = _choose(head, row.original_name, profile)
-            result.format = reader.name
-            key = _interchange(reader, head, profile)
+            opened = open_documents(
+                stream, row.original_name, profile, receipt=receipt, report=report
+            )
+            result.format = opened.reader.name
+            key = _first_key(opened.reader.name, head)
         except FormatError as exc:
             result.error = exc
         if result.error is None:
-            stream.seek(0)
-            applied = _apply(conn, row, profile, reader, stream, name, receipt, report)
+            applied = _apply(conn, row, profile, opened, name)
             if isinstance(applied, _Resent):
                 outcome.format = result.format
-                keys = _interchange_keys(reader.name, receipt, report)
+                keys = _interchange_keys(opened.reader.name, receipt, report)
                 ledger.record_interchanges(conn, row.id, row.partner_id, keys)
                 why = f"interchange {applied.key} was received in file #{applied.first}"
                 return _duplicate(conn, outcome, applied.first, why, key)
@@ -485,23 +418,16 @@ def outcome_counts(pos: Sequence[PoResult]) -> dict[str, int]:
 
 
 def _apply(
-    conn: Connection,
-    row: LedgerRow,
-    profile: PartnerProfile,
-    reader: Reader,
-    stream: BinaryIO,
-    name: str,
-    receipt: X12Receipt,
-    report: InterchangeReport,
+    conn: Connection, row: LedgerRow, profile: PartnerProfile, opened: OpenedFile, name: str
 ) -> tuple[list[PoResult], FormatError | None] | _Resent:
     """Apply the file's POs in a savepoint: a read error after some POs undoes them all, and so
     does an interchange that was applied before (all of them resent: ``_Resent``)."""
     savepoint = conn.begin_nested()
     try:
         # apply_documents pauses the cyclic GC around reading and applying (ingest.gc_paused).
-        docs = _documents(reader, stream, name, profile, receipt, report)
-        results = apply_documents(conn, row.partner_id, profile, docs, row.id)
-        _check_resent(conn, row, _interchange_keys(reader.name, receipt, report))
+        results = apply_documents(conn, row.partner_id, profile, opened.documents, row.id)
+        keys = _interchange_keys(opened.reader.name, opened.receipt, opened.report)
+        _check_resent(conn, row, keys)
     except _ResentError as resent:
         savepoint.rollback()
         return resent.resent
