@@ -4,6 +4,7 @@
 ``lifecycle.apply`` on each item in order would, but it looks up every PO number of the batch in
 one query and writes the common cases in bulk:
 
+- every PO's plan comes from ``store.decide`` (the rules ``lifecycle.apply`` follows too);
 - an unchanged resubmission (same content hash) is a ``duplicate`` with no write at all, and a
   new PO with errors whose options say ``on_errors: reject`` is ``rejected`` with none either;
 - new POs that are not approved on receipt (``needs_approval`` or ``on_hold``) are created
@@ -30,17 +31,19 @@ from typing import Any
 from sqlalchemy import Dialect, Table, insert, select
 from sqlalchemy.engine import Connection, Row
 
-from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
+from orderport.model import Finding, PurchaseOrder, Purpose
 from orderport.store.canonical import canonical_document
+from orderport.store.decide import Action, DecideOptions, decide
 from orderport.store.lifecycle import (
-    CHANGE_OF_UNKNOWN_PO,
     ApplyResult,
     Outcome,
     PoStatus,
     UnknownPartnerError,
     apply,
     finding_rows,
+    head_of,
     line_rows,
+    stored_of,
 )
 from orderport.store.tables import (
     audit_log,
@@ -107,6 +110,7 @@ def apply_many(
             actor=actor,
         )
 
+    options = DecideOptions(partner_auto_approve=partner_auto_approve)
     for index, (po, findings) in enumerate(items):
         number = po.po_number
         repeated = number in seen
@@ -118,33 +122,20 @@ def apply_many(
         document = canonical_document(po)
         text, digest = hashed_text(document)
         found = list(findings)
-        if row is not None:
-            if row.content_hash == digest:
-                status = PoStatus(row.status)
-                results[index] = ApplyResult(
-                    Outcome.DUPLICATE, row.id, row.current_version, status, found
-                )
-            else:
-                one_by_one(index, po, findings)
-            continue
-        errors = has_errors(found)
-        if errors and po.options.on_errors is OnErrors.REJECT:
-            results[index] = ApplyResult(Outcome.REJECTED, None, None, None, found)
-            continue
-        if not errors and (po.options.is_approved or partner_auto_approve):
-            one_by_one(index, po, findings)
-            continue
-        if po.purpose is Purpose.CHANGE:
-            found.append(
-                Finding(
-                    code=CHANGE_OF_UNKNOWN_PO,
-                    severity=Severity.WARNING,
-                    path="$.purpose",
-                    message=f"change for PO {number}, which was never received; stored as new",
-                )
+        plan = decide(stored_of(row), head_of(po), found, options, digest)
+        found.extend(plan.added)
+        if plan.action is Action.DUPLICATE:
+            assert row is not None
+            results[index] = ApplyResult(
+                Outcome.DUPLICATE, row.id, row.current_version, plan.status, found
             )
-        status = PoStatus.ON_HOLD if errors else PoStatus.NEEDS_APPROVAL
-        pending.creates.append(_NewPo(index, po, document, text, digest, found, status))
+        elif plan.action is Action.REJECT and row is None:
+            results[index] = ApplyResult(Outcome.REJECTED, None, None, None, found)
+        elif plan.action is Action.CREATE and not plan.approve_on_receipt:
+            assert plan.status is not None
+            pending.creates.append(_NewPo(index, po, document, text, digest, found, plan.status))
+        else:
+            one_by_one(index, po, findings)
     _flush(conn, partner_id, pending, results, inbound_file_id, actor)
     done = [result for result in results if result is not None]
     assert len(done) == len(items)

@@ -1,21 +1,9 @@
 """The purchase-order lifecycle (seed 002): apply what a partner sent, approve, cancel, get.
 
-``apply`` decides, for one validated PO and its findings:
-
-- new PO, no errors: stored ``needs_approval``; ``approved`` (with its fulfillment orders) when
-  ``options.is_approved`` or the partner auto-approves. Outcome ``created``.
-- new PO with errors: stored ``on_hold`` with its findings (outcome ``held``), or, when
-  ``options.on_errors`` is ``reject``, not stored at all (outcome ``rejected``). Warnings never
-  block.
-- same PO number, same content hash as the current version: ``duplicate``, nothing written.
-- same PO number, changed content: a new version (older ones kept); the status is re-evaluated:
-  errors put it ``on_hold`` (outcome ``held``, open fulfillment orders canceled), otherwise an
-  approved PO stays approved (fulfillment orders re-planned), a held or waiting one becomes
-  ``needs_approval`` or ``approved`` as for a new PO. Outcome ``updated``.
-- a change to a ``canceled`` or ``shipped`` PO: ``refused`` with finding ``store.po_closed``.
-- purpose ``cancel``: the PO and its open fulfillment orders become ``canceled`` (the document's
-  own findings are recorded but do not stop a cancel); an unknown PO is ``refused``
-  (``store.po_unknown``), an already canceled one is a ``duplicate``.
+``apply`` stores what a partner sent for one PO by the rules in ``orderport.store.decide`` (the
+same rules the batch path ``store.bulk.apply_many`` follows): created, updated, duplicate, held,
+rejected, refused or canceled. A document that failed the schema is stored as read, on hold,
+without line rows (``carry_out`` with no model), so an update can correct it.
 
 Approval places fulfillment orders by the rule in ``orderport.store.routing``. An external id
 already used by another PO of the partner blocks approval (finding ``store.external_id_taken``).
@@ -40,9 +28,21 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
-from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
+from orderport.model import Finding, PurchaseOrder, Purpose, Severity
 from orderport.store.canonical import canonical_document, document_hash
+from orderport.store.decide import (
+    CHANGE_OF_UNKNOWN_PO,
+    PO_CLOSED,
+    PO_UNKNOWN,
+    Action,
+    DecideOptions,
+    Plan,
+    PoHead,
+    Stored,
+    decide,
+)
 from orderport.store.routing import PlannedOrder, RoutedLine, load_warehouses, plan_fulfillment
+from orderport.store.status import CLOSED_STATUSES, PoStatus
 from orderport.store.tables import (
     audit_log,
     fulfillment_order_lines,
@@ -57,6 +57,27 @@ from orderport.store.tables import (
 from orderport.store.tables import findings as findings_table
 from orderport.store.types import utcnow
 
+__all__ = [
+    "CHANGE_OF_UNKNOWN_PO",
+    "CLOSED_STATUSES",
+    "EXTERNAL_ID_TAKEN",
+    "PO_CLOSED",
+    "PO_ON_HOLD",
+    "PO_UNKNOWN",
+    "ApplyResult",
+    "FoStatus",
+    "Outcome",
+    "PoStatus",
+    "StoredPo",
+    "UnknownPartnerError",
+    "apply",
+    "approve",
+    "cancel",
+    "get_po",
+    "head_of",
+    "upsert_partner",
+]
+
 
 class Outcome(StrEnum):
     CREATED = "created"
@@ -69,27 +90,14 @@ class Outcome(StrEnum):
     APPROVED = "approved"
 
 
-class PoStatus(StrEnum):
-    NEEDS_APPROVAL = "needs_approval"
-    APPROVED = "approved"
-    ON_HOLD = "on_hold"
-    CANCELED = "canceled"
-    SHIPPED = "shipped"
-
-
 class FoStatus(StrEnum):
     OPEN = "open"
     CANCELED = "canceled"
     SHIPPED = "shipped"
 
 
-CLOSED_STATUSES = frozenset({PoStatus.CANCELED, PoStatus.SHIPPED})
-
-PO_CLOSED = "store.po_closed"
-PO_UNKNOWN = "store.po_unknown"
 PO_ON_HOLD = "store.po_on_hold"
 EXTERNAL_ID_TAKEN = "store.external_id_taken"
-CHANGE_OF_UNKNOWN_PO = "store.change_of_unknown_po"
 
 
 class UnknownPartnerError(LookupError):
@@ -182,45 +190,75 @@ def apply(
     partner_auto_approve: bool = False,
     actor: str = "intake",
 ) -> ApplyResult:
-    """Store what the partner sent for one PO; see the module docstring for the rules."""
+    """Store what the partner sent for one PO; the rules are ``store.decide``'s."""
     found = list(findings)
     row = _load(conn, partner_id, po.po_number)
+    stored = stored_of(row)
+    options = DecideOptions(partner_auto_approve=partner_auto_approve)
     if po.purpose is Purpose.CANCEL:
-        if row is None:
-            return _refused(found, PO_UNKNOWN, f"PO {po.po_number} is unknown, cannot cancel it")
+        plan = decide(stored, head_of(po), found, options)
+        return carry_out(conn, partner_id, row, plan, po, None, "", found, inbound_file_id, actor)
+    document = canonical_document(po)
+    digest = document_hash(document)
+    plan = decide(stored, head_of(po), found, options, digest)
+    return carry_out(
+        conn, partner_id, row, plan, po, document, digest, found, inbound_file_id, actor
+    )
+
+
+def head_of(po: PurchaseOrder) -> PoHead:
+    """What ``decide`` needs of a validated PO."""
+    return PoHead(
+        po_number=po.po_number,
+        purpose=po.purpose,
+        on_errors=po.options.on_errors,
+        is_approved=po.options.is_approved,
+    )
+
+
+def stored_of(row: Row[Any] | None) -> Stored | None:
+    return None if row is None else Stored(PoStatus(row.status), row.content_hash)
+
+
+def carry_out(
+    conn: Connection,
+    partner_id: str,
+    row: Row[Any] | None,
+    plan: Plan,
+    po: PurchaseOrder | None,
+    document: dict[str, Any] | None,
+    digest: str,
+    found: list[Finding],
+    inbound_file_id: int | None,
+    actor: str,
+) -> ApplyResult:
+    """Write what ``plan`` says, one PO at a time (the bulk path writes common plans itself).
+
+    ``po`` is None for a document the schema refused: it is stored as read (``document``), on
+    hold, without line rows.
+    """
+    found.extend(plan.added)
+    po_id = row.id if row is not None else None
+    version = row.current_version if row is not None else None
+    if plan.action in (Action.DUPLICATE, Action.REJECT, Action.REFUSE):
+        outcome = {
+            Action.DUPLICATE: Outcome.DUPLICATE,
+            Action.REJECT: Outcome.REJECTED,
+            Action.REFUSE: Outcome.REFUSED,
+        }[plan.action]
+        return ApplyResult(outcome, po_id, version, plan.status, found)
+    if plan.action is Action.CANCEL:
+        assert row is not None
         return _cancel(
             conn, row, "canceled by partner", actor, found, inbound_file_id=inbound_file_id
         )
-
-    document = canonical_document(po)
-    digest = document_hash(document)
-    if row is not None:
-        status = PoStatus(row.status)
-        if row.content_hash == digest:
-            return ApplyResult(Outcome.DUPLICATE, row.id, row.current_version, status, found)
-        if status in CLOSED_STATUSES:
-            return _refused(
-                found,
-                PO_CLOSED,
-                f"PO {po.po_number} is {status.value}; it cannot be changed any more",
-                po_id=row.id,
-                version=row.current_version,
-                status=status,
-            )
-    if has_errors(found) and po.options.on_errors is OnErrors.REJECT:
-        return ApplyResult(
-            Outcome.REJECTED,
-            row.id if row else None,
-            row.current_version if row else None,
-            PoStatus(row.status) if row else None,
-            found,
-        )
-    approve_now = po.options.is_approved or partner_auto_approve
+    assert document is not None
+    assert plan.status is not None
     if row is None:
         return _create(
-            conn, partner_id, po, document, digest, found, inbound_file_id, approve_now, actor
+            conn, partner_id, po, document, digest, found, inbound_file_id, plan.status, actor
         )
-    return _update(conn, row, po, document, digest, found, inbound_file_id, approve_now, actor)
+    return _update(conn, row, po, document, digest, found, inbound_file_id, plan.status, actor)
 
 
 def approve(
@@ -340,35 +378,26 @@ def get_po(conn: Connection, partner_id: str, po_number: str) -> StoredPo | None
 def _create(
     conn: Connection,
     partner_id: str,
-    po: PurchaseOrder,
+    po: PurchaseOrder | None,
     document: dict[str, Any],
     digest: str,
     found: list[Finding],
     inbound_file_id: int | None,
-    approve_now: bool,
+    status: PoStatus,
     actor: str,
 ) -> ApplyResult:
     if conn.execute(select(partners.c.id).where(partners.c.id == partner_id)).first() is None:
         raise UnknownPartnerError(
             f"partner {partner_id!r} is not registered in the store (use upsert_partner)"
         )
-    if po.purpose is Purpose.CHANGE:
-        found.append(
-            Finding(
-                code=CHANGE_OF_UNKNOWN_PO,
-                severity=Severity.WARNING,
-                path="$.purpose",
-                message=f"change for PO {po.po_number}, which was never received; stored as new",
-            )
-        )
     now = utcnow()
-    status = _initial_status(found, approve_now)
+    head = _head_values(po, document)
     po_id: int = conn.execute(
         insert(purchase_orders)
         .values(
             partner_id=partner_id,
-            po_number=po.po_number,
-            external_id=po.external_id,
+            po_number=head["po_number"],
+            external_id=head["external_id"],
             status=status.value,
             current_version=1,
             content_hash=digest,
@@ -378,9 +407,9 @@ def _create(
         .returning(purchase_orders.c.id)
     ).scalar_one()
     _insert_version(conn, po_id, 1, po, document, digest, inbound_file_id, now)
-    row = _load(conn, partner_id, po.po_number, lock=False)
+    row = _load(conn, partner_id, head["po_number"], lock=False)
     assert row is not None
-    if status is PoStatus.APPROVED:
+    if status is PoStatus.APPROVED and po is not None:
         status = _approve_on_receipt(conn, row, po, 1, found, now)
     _insert_findings(conn, found, po_id, 1, inbound_file_id)
     reason = _reason(status, "received")
@@ -393,20 +422,19 @@ def _create(
 def _update(
     conn: Connection,
     row: Row[Any],
-    po: PurchaseOrder,
+    po: PurchaseOrder | None,
     document: dict[str, Any],
     digest: str,
     found: list[Finding],
     inbound_file_id: int | None,
-    approve_now: bool,
+    status: PoStatus,
     actor: str,
 ) -> ApplyResult:
     now = utcnow()
     old_status = PoStatus(row.status)
     version = row.current_version + 1
     _insert_version(conn, row.id, version, po, document, digest, inbound_file_id, now)
-    status = _initial_status(found, approve_now or old_status is PoStatus.APPROVED)
-    if status is PoStatus.APPROVED:
+    if status is PoStatus.APPROVED and po is not None:
         status = _approve_on_receipt(conn, row, po, version, found, now)
     if status is not PoStatus.APPROVED:
         _cancel_open_orders(conn, row.id, now)
@@ -414,7 +442,7 @@ def _update(
         update(purchase_orders)
         .where(purchase_orders.c.id == row.id)
         .values(
-            external_id=po.external_id,
+            external_id=_head_values(po, document)["external_id"],
             status=status.value,
             current_version=version,
             content_hash=digest,
@@ -460,10 +488,15 @@ def _cancel(
     return ApplyResult(Outcome.CANCELED, row.id, row.current_version, PoStatus.CANCELED, found)
 
 
-def _initial_status(found: Sequence[Finding], approve_now: bool) -> PoStatus:
-    if has_errors(list(found)):
-        return PoStatus.ON_HOLD
-    return PoStatus.APPROVED if approve_now else PoStatus.NEEDS_APPROVAL
+def _head_values(po: PurchaseOrder | None, document: dict[str, Any]) -> dict[str, Any]:
+    """PO number and external id of a model, or of a document as read (text or nothing)."""
+    if po is not None:
+        return {"po_number": po.po_number, "external_id": po.external_id}
+    external = document.get("external_id")
+    return {
+        "po_number": str(document["po_number"]),
+        "external_id": external[:100] if isinstance(external, str) else None,
+    }
 
 
 def _approve_on_receipt(
@@ -703,7 +736,7 @@ def _insert_version(
     conn: Connection,
     po_id: int,
     version: int,
-    po: PurchaseOrder,
+    po: PurchaseOrder | None,
     document: dict[str, Any],
     digest: str,
     inbound_file_id: int | None,
@@ -713,22 +746,30 @@ def _insert_version(
         insert(po_versions).values(
             po_id=po_id,
             version=version,
-            purpose=po.purpose.value,
+            purpose=po.purpose.value if po is not None else _raw_purpose(document),
             document=document,
             content_hash=digest,
             inbound_file_id=inbound_file_id,
             created_at=now,
         )
     )
-    rows = line_rows(po_id, version, po)
+    rows = line_rows(po_id, version, po) if po is not None else []
     if rows:
         conn.execute(insert(po_lines), rows)
     packaging_rows = [
         {"po_id": po_id, "version": version, "seq": seq, "packaging": packaging}
-        for seq, packaging in enumerate(document.get("packaging") or (), start=1)
+        for seq, packaging in enumerate(
+            (document.get("packaging") or ()) if po is not None else (), start=1
+        )
     ]
     if packaging_rows:
         conn.execute(insert(po_packaging), packaging_rows)
+
+
+def _raw_purpose(document: dict[str, Any]) -> str:
+    purpose = document.get("purpose")
+    known = {p.value for p in Purpose}
+    return purpose if isinstance(purpose, str) and purpose in known else Purpose.ORIGINAL.value
 
 
 def _insert_findings(
