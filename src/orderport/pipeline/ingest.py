@@ -24,8 +24,9 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.model import Finding, PurchaseOrder, Severity, SourceLocation
 from orderport.partners import PartnerProfile, apply_mapping, read_settings
+from orderport.pipeline.assembly import first_rows, join, rows_too_far_apart
 from orderport.store.bulk import apply_many
-from orderport.store.lifecycle import Outcome, PoStatus, get_po
+from orderport.store.lifecycle import ApplyResult, Outcome, PoStatus, apply_as_read, get_po
 from orderport.validation import normalize
 
 
@@ -87,6 +88,11 @@ class OpenedFile:
     documents: Iterator[RawDocument]
     receipt: X12Receipt = field(default_factory=X12Receipt)
     report: InterchangeReport = field(default_factory=InterchangeReport)
+
+    @property
+    def assembles(self) -> bool:
+        """Row formats: one PO's rows may be apart in the file and are joined into one PO."""
+        return self.reader.name in ROW_FORMATS
 
 
 def open_documents(
@@ -174,15 +180,27 @@ def check_file(
         with path.open("rb") as stream:
             opened = open_documents(stream, path.name, profile, fmt)
             result.format = opened.reader.name
+            docs: list[RawDocument] = []
+            by_number: dict[str, RawDocument] = {}
             for doc in opened.documents:
                 if doc.merge is not None:
                     doc.data = doc.merge({})
-                result.pos.append(_normalize(doc))
+                number = _po_number(doc) if opened.assembles else None
+                if number is not None and number in by_number:
+                    join(by_number[number], doc)
+                    continue
+                if number is not None:
+                    by_number[number] = doc
+                docs.append(doc)
+            result.pos = [_normalize(doc) for doc in docs]
     except FormatError as exc:
         result.error = exc
         result.pos = []
     return result
 
+
+ROW_FORMATS = frozenset({"csv", "xlsx"})
+"""Formats whose POs are groups of rows (a PO's rows may be apart in the file)."""
 
 APPLY_BATCH = 500
 """POs validated before one bulk apply: large enough to amortise the store's round trips."""
@@ -194,34 +212,57 @@ def apply_documents(
     profile: PartnerProfile | None,
     docs: Iterable[RawDocument],
     inbound_file_id: int | None = None,
+    *,
+    assemble: bool = False,
 ) -> list[PoResult]:
     """Normalize each document and apply the POs on ``conn`` in batches, in file order.
 
-    A ``FormatError`` from ``docs`` propagates: the caller rolls the transaction back, so a
-    truncated file applies nothing. A change document is merged only after everything before it
-    in the file is applied (its PO may be the one just created).
+    One outcome per PO per file: with ``assemble`` (row formats: CSV, spreadsheets) rows of one PO
+    that are apart in the file are joined into one PO before it is validated (see
+    ``assembly.join``), never stored as two fragments. A document the schema refused is stored
+    as read, on hold (``lifecycle.apply_as_read``). A ``FormatError`` from ``docs`` propagates:
+    the caller rolls the transaction back, so a truncated file applies nothing. A change document
+    is merged only after everything before it in the file is applied (its PO may be the one just
+    created).
     """
     auto_approve = bool(profile and profile.options.auto_approve)
     results: list[PoResult] = []
-    batch: list[PoResult] = []
+    pending: dict[str, RawDocument] = {}
+    order: list[RawDocument] = []
+    applied: dict[str, str] = {}
 
-    def flush() -> None:
-        if not batch:
+    def apply_run(run: list[PoResult]) -> None:
+        if not run:
             return
-        applied = apply_many(
+        outcomes = apply_many(
             conn,
             partner_id,
-            [(r.po, r.findings) for r in batch if r.po is not None],
+            [(r.po, r.findings) for r in run if r.po is not None],
             inbound_file_id=inbound_file_id,
             partner_auto_approve=auto_approve,
         )
-        for po_result, outcome in zip(batch, applied, strict=True):
-            po_result.outcome, po_result.status = outcome.outcome, outcome.status
-            po_result.findings = outcome.findings
-            # The store holds the PO now; keeping only outcome and findings bounds the memory
-            # of a file with millions of lines.
-            po_result.po = None
-        batch.clear()
+        for po_result, outcome in zip(run, outcomes, strict=True):
+            _record(po_result, outcome)
+        run.clear()
+
+    def flush() -> None:
+        run: list[PoResult] = []
+        for doc in order:
+            po_result = _normalize(doc)
+            results.append(po_result)
+            if po_result.po is not None:
+                run.append(po_result)
+                continue
+            apply_run(run)
+            outcome = apply_as_read(
+                conn, partner_id, doc.data, po_result.findings, inbound_file_id=inbound_file_id
+            )
+            _record(po_result, outcome)
+        apply_run(run)
+        for number, doc in pending.items():
+            applied[number] = first_rows(doc)
+        order.clear()
+        pending.clear()
         gc.collect(1)  # the batch's little cyclic garbage, cheaply, while the GC is paused
 
     with gc_paused():
@@ -233,16 +274,30 @@ def apply_documents(
                     rejected.outcome = Outcome.REJECTED
                     results.append(rejected)
                     continue
-            po_result = _normalize(doc)
-            results.append(po_result)
-            if po_result.po is None:
-                po_result.outcome = Outcome.REJECTED
+                order.append(doc)
+                flush()
                 continue
-            batch.append(po_result)
-            if len(batch) >= APPLY_BATCH:
+            number = _po_number(doc) if assemble else None
+            if number is not None and number in pending:
+                join(pending[number], doc)
+                continue
+            if number is not None and number in applied:
+                raise rows_too_far_apart(doc, number, applied[number])
+            if number is not None:
+                pending[number] = doc
+            order.append(doc)
+            if len(order) >= APPLY_BATCH:
                 flush()
         flush()
     return results
+
+
+def _record(po_result: PoResult, outcome: ApplyResult) -> None:
+    po_result.outcome, po_result.status = outcome.outcome, outcome.status
+    po_result.findings = outcome.findings
+    # The store holds the PO now; keeping only outcome and findings bounds the memory of a file
+    # with millions of lines.
+    po_result.po = None
 
 
 @contextlib.contextmanager
@@ -274,7 +329,12 @@ def ingest_file(
             result.format = opened.reader.name
             with engine.begin() as conn:
                 result.pos = apply_documents(
-                    conn, partner_id, profile, opened.documents, inbound_file_id
+                    conn,
+                    partner_id,
+                    profile,
+                    opened.documents,
+                    inbound_file_id,
+                    assemble=opened.assembles,
                 )
     except FormatError as exc:
         result.error = exc

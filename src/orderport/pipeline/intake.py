@@ -54,7 +54,7 @@ from orderport.pipeline.ingest import (
 from orderport.store import ledger
 from orderport.store.archive import archive_file, open_archived
 from orderport.store.ledger import FileState, LedgerRow
-from orderport.store.lifecycle import Outcome, upsert_partner
+from orderport.store.lifecycle import Outcome, PoStatus, upsert_partner
 from orderport.store.tables import partners
 
 log = logging.getLogger(__name__)
@@ -340,7 +340,8 @@ def _file_state(result: FileResult) -> tuple[FileState, str | None]:
         return FileState.REJECTED, str(result.error)
     if not result.pos:
         return FileState.REJECTED, "the file holds no purchase order"
-    if any(p.outcome is Outcome.HELD for p in result.pos):
+    if any(p.outcome is Outcome.HELD or p.status is PoStatus.ON_HOLD for p in result.pos):
+        # A resent (or reprocessed) file whose POs are still on hold is still held.
         return FileState.HELD, None
     if all(p.outcome in _REFUSED_OUTCOMES for p in result.pos):
         return FileState.REJECTED, "every purchase order in the file was rejected"
@@ -403,9 +404,23 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
         error=error,
         fmt=result.format,
         interchange_key=key,
-        detail={**row.detail, "outcomes": outcome_counts(result.pos)},
+        detail=_with_attempt(row.detail, state, outcome_counts(result.pos)),
     )
     return outcome
+
+
+ATTEMPTS_KEY = "attempts_log"
+
+
+def _with_attempt(
+    detail: Mapping[str, object], state: FileState, counts: dict[str, int]
+) -> dict[str, object]:
+    """The ledger detail with this processing attempt appended: a reprocess never hides what an
+    earlier attempt found (``attempts_log``: when, the file state, the PO outcomes)."""
+    earlier = detail.get(ATTEMPTS_KEY)
+    log_so_far = list(earlier) if isinstance(earlier, list) else []
+    attempt = {"at": datetime.now(UTC).isoformat(), "state": state.value, "outcomes": counts}
+    return {**detail, "outcomes": counts, ATTEMPTS_KEY: [*log_so_far, attempt]}
 
 
 def outcome_counts(pos: Sequence[PoResult]) -> dict[str, int]:
@@ -425,7 +440,9 @@ def _apply(
     savepoint = conn.begin_nested()
     try:
         # apply_documents pauses the cyclic GC around reading and applying (ingest.gc_paused).
-        results = apply_documents(conn, row.partner_id, profile, opened.documents, row.id)
+        results = apply_documents(
+            conn, row.partner_id, profile, opened.documents, row.id, assemble=opened.assembles
+        )
         keys = _interchange_keys(opened.reader.name, opened.receipt, opened.report)
         _check_resent(conn, row, keys)
     except _ResentError as resent:

@@ -28,7 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
-from orderport.model import Finding, PurchaseOrder, Purpose, Severity
+from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity
 from orderport.store.canonical import canonical_document, document_hash
 from orderport.store.decide import (
     CHANGE_OF_UNKNOWN_PO,
@@ -71,6 +71,7 @@ __all__ = [
     "StoredPo",
     "UnknownPartnerError",
     "apply",
+    "apply_as_read",
     "approve",
     "cancel",
     "get_po",
@@ -203,6 +204,54 @@ def apply(
     plan = decide(stored, head_of(po), found, options, digest)
     return carry_out(
         conn, partner_id, row, plan, po, document, digest, found, inbound_file_id, actor
+    )
+
+
+PO_NUMBER_MAX = 100
+
+
+def storable_po_number(document: dict[str, Any]) -> str | None:
+    """The PO number of a document as read, when it can identify a stored PO at all."""
+    number = document.get("po_number")
+    if isinstance(number, str) and number.strip() and len(number) <= PO_NUMBER_MAX:
+        return number
+    return None
+
+
+def apply_as_read(
+    conn: Connection,
+    partner_id: str,
+    document: dict[str, Any],
+    findings: Sequence[Finding],
+    *,
+    inbound_file_id: int | None = None,
+    actor: str = "intake",
+) -> ApplyResult:
+    """Store a document the schema refused, exactly as read, on hold with all its findings.
+
+    Held means held: the partner's update (same PO number) corrects it, approval stays blocked
+    until then. Rejected instead when the document asks for it (``options.on_errors: reject``,
+    seed 002's ``doNotPersistOnWarnings``); a document without a usable PO number is rejected
+    (nothing could find it again).
+    """
+    found = list(findings)
+    number = storable_po_number(document)
+    if number is None:
+        return ApplyResult(Outcome.REJECTED, None, None, None, found)
+    as_read = json.loads(json.dumps(document, default=str))
+    options = as_read.get("options")
+    wants_reject = isinstance(options, dict) and options.get("on_errors") == OnErrors.REJECT.value
+    head = PoHead(
+        po_number=number,
+        purpose=Purpose(_raw_purpose(as_read)),
+        on_errors=OnErrors.REJECT if wants_reject else OnErrors.HOLD,
+        readable=False,
+    )
+    row = _load(conn, partner_id, number)
+    digest = document_hash(as_read)
+    plan = decide(stored_of(row), head, found, DecideOptions(), digest)
+    return carry_out(
+        conn, partner_id, row, plan, None, as_read, digest, found, inbound_file_id, actor
     )
 
 
