@@ -1,4 +1,5 @@
-"""Code lists from maintained data (pycountry for ISO 3166-1 and ISO 4217), never hand-typed.
+"""Code lists from maintained data (pycountry for ISO 3166-1 and ISO 4217, the package's data file
+for units of measure: UN/ECE Rec. 20 and X12 355 codes plus partners' synonyms), never ifs.
 
 Partners write countries as alpha-2, alpha-3, numeric codes or names ("USA", "United States",
 "Deutschland" is not covered: only the English names and the common names pycountry carries).
@@ -7,7 +8,10 @@ Lookups are cached: the lists are small and the same values repeat on every line
 
 from __future__ import annotations
 
+import csv
+from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 
 import pycountry
 from rapidfuzz import process
@@ -77,3 +81,52 @@ def suggest_currency(value: str) -> str | None:
     """The closest currency code for an unknown value ("did you mean"), or None."""
     found = process.extractOne(value.upper(), _currency_choices(), score_cutoff=60)
     return found[0] if found else None
+
+
+# --- units of measure (UN/ECE Rec. 20 and X12 355, from the package's data file) -------------
+
+UOM_DATA = "units_of_measure.csv"
+
+
+@dataclass(frozen=True)
+class UnitsOfMeasure:
+    codes: dict[str, str]
+    """Code -> name (both lists)."""
+    synonyms: dict[str, str]
+    """Upper-cased spelling -> the code it stands for."""
+
+
+@cache
+def units_of_measure() -> UnitsOfMeasure:
+    """The units of measure from ``orderport/data/units_of_measure.csv`` (read once)."""
+    text = resources.files("orderport.data").joinpath(UOM_DATA).read_text(encoding="utf-8")
+    codes: dict[str, str] = {}
+    synonyms: dict[str, str] = {}
+    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
+    for row in rows:
+        code, kind, name = row["code"].strip(), row["list"].strip(), row["name"].strip()
+        if kind == "synonym":
+            synonyms[code.upper()] = name
+        else:
+            codes.setdefault(code, name)
+    return UnitsOfMeasure(codes, synonyms)
+
+
+def uom_code(value: str) -> str | None:
+    """The unit code ``value`` stands for: itself when listed, the code of a synonym (``pcs`` ->
+    ``EA``), or None when it is no unit we know."""
+    units = units_of_measure()
+    if value in units.codes:
+        return value
+    folded = " ".join(value.split()).upper()
+    if folded in units.codes:
+        return folded
+    return units.synonyms.get(folded)
+
+
+def suggest_uom(value: str) -> str | None:
+    """The closest unit code for an unknown value ("did you mean"), or None."""
+    units = units_of_measure()
+    choices = {**{c: c for c in units.codes}, **units.synonyms}
+    found = process.extractOne(value.upper(), choices.keys(), score_cutoff=70)
+    return choices[found[0]] if found else None

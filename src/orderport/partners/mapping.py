@@ -5,7 +5,8 @@ Order of work, per tier:
   any Assisted-style ``mapping`` the profile also has.
 - Assisted: ``value_maps`` -> ``sku_xref`` -> ``defaults`` / ``line_defaults``.
 - Quick Deploy: no mapping at all (our templates are already canonical).
-- Every tier: profile ``options`` (on_errors, can_split) fill the PO's options when it has none.
+- Every tier: profile ``options`` (on_errors, can_split) fill the PO's options when it has none,
+  and ``options.default_ship_to`` the PO's ship-to when it names none.
 
 The document is changed in place (readers hand over fresh dicts; copying every line would cost
 throughput) and returned. Values keep their path, so their provenance stays the partner's cell
@@ -159,6 +160,11 @@ def cross_reference_skus(doc: RawDocument, xref: dict[str, str], *, required: bo
 
 
 def _apply_options(profile: PartnerProfile, doc: RawDocument) -> None:
+    default_ship_to = profile.options.default_ship_to
+    if default_ship_to is not None and _absent(doc.data.get("ship_to")):
+        doc.data["ship_to"] = default_ship_to.model_dump(mode="json", exclude_none=True)
+        where = _profile_location(profile, "options", "default_ship_to")
+        doc.provenance.record("$.ship_to", where)
     wanted: dict[str, Any] = {}
     if profile.options.on_errors is not None:
         wanted["on_errors"] = profile.options.on_errors.value

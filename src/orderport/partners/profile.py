@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from orderport.model import OnErrors
+from orderport.model.purchase_order import Address
 from orderport.partners.canonical import (
     check_value_map_fields,
     normalize_line_defaults,
@@ -352,6 +353,13 @@ class ProfileOptions(Section):
     )
     can_split: bool | None = Field(
         default=None, description="Allow split fulfillment when the PO does not say."
+    )
+    default_ship_to: Address | None = Field(
+        default=None,
+        description=(
+            "Where to ship a PO that names no ship-to (every tier). Without it such a PO is held "
+            "(rule.ship_to_required)."
+        ),
     )
 
 

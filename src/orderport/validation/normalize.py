@@ -16,6 +16,7 @@ from orderport.formats.base import RawDocument
 from orderport.model.findings import Finding, Severity, SourceLocation
 from orderport.model.provenance import Provenance
 from orderport.model.purchase_order import PurchaseOrder
+from orderport.validation.completeness import completeness_findings
 from orderport.validation.paths import json_path, json_pointer
 from orderport.validation.rules import run_rules
 from orderport.validation.schema_check import schema_findings, show_value
@@ -36,17 +37,25 @@ def normalize(
     The reader's own findings come first and are kept either way.
     """
     findings = list(doc.findings)
-    schema_errors = schema_findings(doc.data, doc.provenance)
+    # A value the reader could not read was left out and already explained at its path; the
+    # schema's "required" for the same path would only say it again.
+    explained = {f.path for f in findings if f.is_error}
+    # Before the schema: it also writes known spellings as codes (pcs -> EA, USA -> US).
+    complete = completeness_findings(doc.data, doc.provenance, explained=explained)
+    schema_errors = [
+        f for f in schema_findings(doc.data, doc.provenance) if f.path not in explained
+    ]
+    said = explained | {f.path for f in schema_errors}
+    complete = [f for f in complete if f.path not in said]
     if schema_errors:
-        # A value the reader could not read was left out and already explained at its path;
-        # the schema's "required" for the same path would only say it again.
-        explained = {f.path for f in findings if f.is_error}
-        return None, findings + [f for f in schema_errors if f.path not in explained]
+        # Every finding in one round: the schema's and the completeness checks'.
+        return None, findings + schema_errors + complete
     try:
         # The schema has settled types and formats, so lax mode only turns text into dates.
         po = PurchaseOrder.model_validate(doc.data, strict=False)
     except ValidationError as exc:
-        return None, findings + model_findings(exc, doc.provenance)
+        return None, findings + model_findings(exc, doc.provenance) + complete
+    findings.extend(complete)
     findings.extend(run_rules(po, doc.provenance, today=today))
     return po, findings
 
