@@ -55,8 +55,8 @@ def normalize(
         po = PurchaseOrder.model_validate(doc.data, strict=False)
     except ValidationError as exc:
         return None, findings + model_findings(exc, doc.provenance) + complete
-    findings.extend(complete)
     findings.extend(run_rules(po, doc.provenance, today=today))
+    findings.extend(complete)
     return po, findings
 
 

@@ -19,6 +19,7 @@ def globex_doc(buyer_sku: str, uom: str) -> RawDocument:
     data = {
         "po_number": "4500012345",
         "order_date": "2026-03-02",
+        "ship_to": {"location_id": "HAMBURG-1"},
         "lines": [{"line_number": 1, "buyer_sku": buyer_sku, "quantity": "12", "uom": uom}],
     }
     return RawDocument(data=data, provenance=provenance)

@@ -20,9 +20,10 @@ def good() -> dict[str, Any]:
     return {
         "po_number": "000123",
         "order_date": "2026-03-01",
+        "ship_to": {"location_id": "DC-1"},
         "lines": [
             {"line_number": 1, "sku": "A", "quantity": "10"},
-            {"line_number": 2, "sku": "B", "quantity": "2.5", "uom": "M"},
+            {"line_number": 2, "sku": "B", "quantity": "2.5", "uom": "MTR"},
             {"line_number": 3, "sku": "C", "quantity": 4},
         ],
     }
@@ -188,7 +189,10 @@ def test_json_object_and_list() -> None:
 
 
 def test_json_numbers_stay_exact() -> None:
-    text = b'{"po_number": "1", "lines": [{"line_number": 1.0, "quantity": 0.1}]}'
+    text = (
+        b'{"po_number": "1", "ship_to": {"location_id": "DC-1"},'
+        b' "lines": [{"line_number": 1.0, "sku": "A", "quantity": 0.1}]}'
+    )
     [(po, findings)] = validate_json_bytes(text, "po.json", today=TODAY)
     assert findings == []
     assert po is not None

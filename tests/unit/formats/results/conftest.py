@@ -35,6 +35,9 @@ mapping:
     Unit price: unit_cost
     Vendor: vendor_id
     Order date: order_date
+options:
+  default_ship_to:
+    location_id: DC-MAIN
 """
 
 

@@ -85,14 +85,14 @@ def test_content_of_a_json_input_result(check_sample: Check) -> None:
     assert document["format"] == "json"
     assert document["totals"] == {
         "purchase_orders": 2,
-        "errors": 0,
+        "errors": 2,  # neither PO names a ship-to (rule.ship_to_required)
         "warnings": 2,
         "outcomes": {},
     }
     first = document["purchase_orders"][0]
     assert first["po_number"] == "4500012346"
     assert first["warnings"] == 1
-    assert first["errors"] == 0
+    assert first["errors"] == 1
     finding = first["findings"][0]
     assert finding["code"] == "rule.total_quantity"
     assert finding["location"]["pointer"] == "/total_quantity"

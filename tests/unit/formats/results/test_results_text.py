@@ -15,8 +15,9 @@ def test_spreadsheet_errors_are_listed_with_sheet_row_and_column(check_sample: C
     text = render_result_text(check_sample("xlsx/analyst_errors.xlsx"))
     lines = text.splitlines()
     assert lines[0] == "Result for analyst_errors.xlsx (xlsx)"
-    assert lines[1] == "1 purchase order, 3 errors, 1 warning."
-    assert "PO PO-8201 (sheet Orders, rows 3-4): has errors (3 errors, 1 warning)" in lines
+    # Without the analysts' profile the workbook names no ship-to: one more error.
+    assert lines[1] == "1 purchase order, 4 errors, 1 warning."
+    assert "PO PO-8201 (sheet Orders, rows 3-4): has errors (4 errors, 1 warning)" in lines
     quantity = next(line for line in lines if "schema.pattern" in line)
     assert quantity.startswith("  - ERROR schema.pattern at sheet Orders, row 3, column F")
     assert quantity.endswith('got "ten"')
