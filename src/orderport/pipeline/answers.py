@@ -1,9 +1,10 @@
 """Answering the sender: acknowledgments and result files queued in the outcome's transaction.
 
-X12 gets a 997 per interchange, EDIFACT a CONTRL (never in answer to a CONTRL), CSV and JSON a
-result file in their own format, spreadsheets an annotated copy of the analyst's workbook. A file
-that came by e-mail is also answered by mail: an ``email_reply`` outbox item whose content is a
-small JSON envelope (recipient, subject, thread, attachments) the delivery step sends by SMTP.
+X12 gets a 997 per interchange (and a TA1 when its ISA/IEA envelope was rejected), EDIFACT a
+CONTRL (never in answer to a CONTRL), CSV and JSON a result file in their own format,
+spreadsheets an annotated copy of the analyst's workbook. A file that came by e-mail is also
+answered by mail: an ``email_reply`` outbox item whose content is a small JSON envelope
+(recipient, subject, thread, attachments) the delivery step sends by SMTP.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from orderport.formats.results import (
     render_result_text,
 )
 from orderport.formats.x12 import X12Receipt, build_997
+from orderport.formats.x12.ta1 import build_ta1
 from orderport.pipeline.ingest import FileResult
 from orderport.store.control_numbers import next_control_number
 from orderport.store.outbox import enqueue
@@ -85,6 +87,12 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
     if inp.result.format == "x12":
         answers = []
         for interchange in inp.x12_receipt.interchanges if inp.x12_receipt else []:
+            if interchange.errors:
+                ta1_control = next_control_number(
+                    conn, inp.partner_id, "x12_isa", maximum=ISA13_MAX
+                )
+                ta1 = build_ta1(interchange, isa_control=ta1_control, now=now)
+                answers.append(Answer("ack_ta1", ta1, "x12", "application/edi-x12"))
             if not interchange.groups:
                 continue
             isa = next_control_number(conn, inp.partner_id, "x12_isa", maximum=ISA13_MAX)

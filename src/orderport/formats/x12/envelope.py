@@ -1,8 +1,10 @@
 """ISA/GS/ST envelopes: group segments into transaction sets and check counts and controls.
 
 Problems that spoil one transaction set (SE count, ST02/SE02, missing SE, duplicate ST02)
-become findings on that set and AK5 codes; group trailer problems become AK9 codes; IEA
-problems are recorded on the ``InterchangeResult``. Anything that leaves the structure
+become findings on that set and AK5 codes. A GE whose count or control number is wrong rejects
+its group (AK9*R with the AK905 code) and an IEA whose count or control number is wrong rejects
+the interchange (TA1 note code on the ``InterchangeResult``, every group AK9*R): both raise
+``FormatError`` so that nothing of the file is applied. Anything that leaves the structure
 unreadable (no ISA, a segment outside any envelope, a file that ends inside an interchange)
 raises ``FormatError``. Envelope locations count segments from the start of the file (ISA = 1);
 locations inside a transaction set count from its ST (ST = 1).
@@ -185,12 +187,31 @@ class _Walker:
         if self.group is None:
             raise FormatError("GE without a GS", self.where("GE"))
         declared = _field(segment, 1)
-        self.group.declared_set_count = int(declared) if declared.isdigit() else None
-        if self.group.declared_set_count != len(self.group.sets):
-            self.group.errors.append(r.GROUP_COUNT_MISMATCH)
-        if _field(segment, 2) != self.group.control_number:
-            self.group.errors.append(r.GROUP_CONTROL_MISMATCH)
+        group = self.group
+        group.declared_set_count = int(declared) if declared.isdigit() else None
+        problems = []
+        if group.declared_set_count != len(group.sets):
+            group.errors.append(r.GROUP_COUNT_MISMATCH)
+            problems.append(
+                (1, f"GE01 says {declared!r} transaction sets but the group has {len(group.sets)}")
+            )
+        if _field(segment, 2) != group.control_number:
+            group.errors.append(r.GROUP_CONTROL_MISMATCH)
+            problems.append(
+                (
+                    2,
+                    f"GE02 {_field(segment, 2)!r} does not match GS06 {group.control_number!r}",
+                )
+            )
         self.group = None
+        if problems:
+            # The group's envelope is broken: none of its sets is applied (997 AK9*R).
+            group.reject()
+            element, _ = problems[0]
+            raise FormatError(
+                "; ".join(message for _, message in problems) + "; the group is rejected",
+                self.where("GE", element),
+            )
 
     def on_iea(self, segment: list[str]) -> None:
         if self.interchange is None or self.interchange.complete:
@@ -198,11 +219,36 @@ class _Walker:
         if self.group is not None:
             self.close_group_without_trailer()
         declared = _field(segment, 1)
-        if not declared.isdigit() or int(declared) != len(self.interchange.groups):
-            self.interchange.errors.append(r.ISA_GROUP_COUNT_INVALID)
-        if _field(segment, 2) != self.interchange.info.control_number:
-            self.interchange.errors.append(r.ISA_CONTROL_MISMATCH)
-        self.interchange.complete = True
+        interchange = self.interchange
+        problems = []
+        if _field(segment, 2) != interchange.info.control_number:
+            interchange.errors.append(r.ISA_CONTROL_MISMATCH)
+            problems.append(
+                (
+                    2,
+                    f"IEA02 {_field(segment, 2)!r} does not match ISA13 "
+                    f"{interchange.info.control_number!r}",
+                )
+            )
+        if not declared.isdigit() or int(declared) != len(interchange.groups):
+            interchange.errors.append(r.ISA_GROUP_COUNT_INVALID)
+            problems.append(
+                (
+                    1,
+                    f"IEA01 says {declared!r} functional groups but the interchange has "
+                    f"{len(interchange.groups)}",
+                )
+            )
+        interchange.complete = True
+        if problems:
+            # The interchange envelope is broken: nothing in it is applied; TA1 + 997 AK9*R.
+            for group in interchange.groups:
+                group.reject()
+            element, _ = problems[0]
+            raise FormatError(
+                "; ".join(message for _, message in problems) + "; the interchange is rejected",
+                self.where("IEA", element),
+            )
 
     def walk(self, segments: SegmentStream) -> Iterator[TransactionSet]:
         for segment in segments:

@@ -13,6 +13,7 @@ from typing import Any
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.builder import DocumentBuilder
 from orderport.formats.x12.context import SetContext, element
+from orderport.formats.x12.dictionary import check_segment
 from orderport.model import Severity
 
 _LINE_SEGMENTS = frozenset(["PID", "PO4", "DTM", "SAC", "REF", "MSG", "SDQ", "TC2", "N9"])
@@ -64,6 +65,7 @@ def map_850(ctx: SetContext, default_currency: str) -> dict[str, Any]:
     for pos in range(2, last + 1):
         segment = segments[pos - 1]
         tag = segment[0]
+        check_segment(ctx, segment, pos)
         if tag == "PO1":
             ctx.loop = "PO1"
             prefix = f"$.lines[{len(lines)}]"

@@ -25,6 +25,7 @@ from typing import Any
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.builder import DocumentBuilder
 from orderport.formats.x12.context import SetContext, element
+from orderport.formats.x12.dictionary import check_segment
 from orderport.formats.x12.po850 import check_ctt
 from orderport.model import Finding, Severity, SourceLocation
 
@@ -62,6 +63,7 @@ def map_860(ctx: SetContext, default_currency: str) -> tuple[dict[str, Any], Cha
     for pos in range(2, last + 1):
         segment = segments[pos - 1]
         tag = segment[0]
+        check_segment(ctx, segment, pos)
         if tag == "POC":
             ctx.loop = "POC"
             line = {}

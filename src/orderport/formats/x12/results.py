@@ -70,11 +70,13 @@ class SetResult:
     segment_errors: list[SegmentError] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     """AK502-AK506 codes: problems with the set's envelope."""
+    envelope_rejected: bool = False
+    """Its group or interchange envelope was rejected (GE / IEA mismatch): nothing was applied."""
 
     @property
     def status(self) -> str:
         """AK501: A accepted, E accepted with errors noted, R rejected."""
-        if self.errors or any(e.fatal for e in self.segment_errors):
+        if self.envelope_rejected or self.errors or any(e.fatal for e in self.segment_errors):
             return "R"
         return "E" if self.segment_errors else "A"
 
@@ -96,6 +98,11 @@ class GroupResult:
     declared_set_count: int | None = None
     """GE01 as sent (None when GE is missing or not numeric)."""
     errors: list[str] = field(default_factory=list)
+
+    def reject(self) -> None:
+        """The group's envelope failed: every set in it is rejected (the 997 says AK9*R)."""
+        for result in self.sets:
+            result.envelope_rejected = True
 
     @property
     def accepted_count(self) -> int:
@@ -152,7 +159,7 @@ class InterchangeResult:
     info: InterchangeInfo
     groups: list[GroupResult] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
-    """TA1 note codes for IEA problems; the interchange was still read."""
+    """TA1 note codes for IEA problems: the interchange is rejected (TA1 + a 997 AK9*R)."""
     complete: bool = False
     """True once IEA was seen."""
 

@@ -1,0 +1,54 @@
+"""The TA1 interchange acknowledgment: the answer to an interchange whose envelope we rejected.
+
+A TA1 travels in its own ISA/IEA (no functional group, so IEA01 is 0). TA101-TA103 echo the
+inbound ISA13 control number, ISA09 date and ISA10 time; TA104 is A (accepted), E (accepted
+with errors) or R (rejected); TA105 the interchange note code (``results.ISA_*``: 001 the
+IEA02 control number does not match ISA13, 021 IEA01 does not count the groups).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from orderport.formats.x12.envelope_out import (
+    IsaHeader,
+    SegmentWriter,
+    check_control,
+    write_iea,
+    write_isa,
+)
+from orderport.formats.x12.results import InterchangeResult
+
+
+def build_ta1(
+    interchange: InterchangeResult, *, isa_control: int, now: datetime, newline: bool = False
+) -> bytes:
+    """A TA1 rejecting ``interchange`` with its first note code (``interchange.errors``)."""
+    check_control("isa_control", isa_control)
+    if not interchange.errors:
+        raise ValueError("the interchange has no envelope error to answer with a TA1")
+    info = interchange.info
+    w = SegmentWriter(info.separators, newline)
+    write_isa(
+        w,
+        IsaHeader(
+            sender_qualifier=info.receiver_qualifier,
+            sender_id=info.receiver_id,
+            receiver_qualifier=info.sender_qualifier,
+            receiver_id=info.sender_id,
+            version=info.version,
+            control=isa_control,
+            usage=info.usage or "P",
+        ),
+        now,
+    )
+    w.segment(
+        "TA1",
+        w.clean(info.control_number),
+        w.clean(info.date),
+        w.clean(info.time),
+        "R",
+        interchange.errors[0],
+    )
+    write_iea(w, 0, isa_control)
+    return w.text().encode("ascii", errors="replace")
