@@ -18,6 +18,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from orderport.formats.edifact import InterchangeReport, build_contrl
+from orderport.formats.edifact.envelope import SyntaxIssue
 from orderport.formats.results import (
     annotate_workbook,
     render_result_csv,
@@ -30,6 +31,8 @@ from orderport.pipeline.ingest import FileResult
 from orderport.store.control_numbers import next_control_number
 from orderport.store.outbox import enqueue
 
+UNSPECIFIED_ERROR = 18
+"""EDIFACT 0085 code 18: unspecified error."""
 ISA13_MAX = 999_999_999
 GS06_MAX = 999_999_999
 UNB0020_MAX = 99_999_999_999_999
@@ -107,12 +110,16 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
         if any(m.identifier[:1] == ["CONTRL"] for m in report.messages):
             return []  # a CONTRL is never answered with a CONTRL
         ref = next_control_number(conn, inp.partner_id, "edifact_unb", maximum=UNB0020_MAX)
+        issue = report.error
+        if issue is None and inp.result.error is not None:
+            # Rejected for a reason outside the syntax (e.g. a resent set): never "acknowledged".
+            issue = SyntaxIssue(code=UNSPECIFIED_ERROR, message=inp.result.error.message)
         content = build_contrl(
             report.interchange,
             report.messages,
             control_ref=ref,
             now=now,
-            interchange_error=report.error,
+            interchange_error=issue,
         )
         return [Answer("contrl", content, "edi", "application/edifact")]
     return None

@@ -38,6 +38,8 @@ from orderport.model import Finding, Severity, SourceLocation
 CHUNK_SIZE = 1 << 20
 FUNCTIONAL_GROUPS_MIXED = 30
 INVALID_CHARACTERS = 21
+UNKNOWN_SENDER = 23
+"""0085: the interchange sender is not the partner the channel says it comes from."""
 SUPPORTED_MESSAGES = frozenset({"ORDERS"})
 
 
@@ -103,11 +105,14 @@ class _InterchangeReader:
         self.report.interchange = info
         expected = self.settings.expected_sender
         if expected is not None and info.sender_id.strip() != expected.strip():
-            raise FormatError(
+            # Rejected as a whole: the CONTRL says so (UCI 0083 = 4, 0085 = 23 unknown sender).
+            raise self.fail(
                 f"interchange {info.control_reference} comes from sender {info.sender_id!r}, "
                 f"not the partner's id {expected.strip()!r}; a partner may only send its own "
                 "interchanges",
-                SourceLocation(file=self.filename, segment="UNB", segment_position=1, element=2),
+                UNKNOWN_SENDER,
+                "UNB",
+                2,
             )
         tokenizer = Tokenizer(delimiters)
         decoder = codecs.getincrementaldecoder(info.encoding)("strict")
