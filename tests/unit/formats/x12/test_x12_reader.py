@@ -145,18 +145,31 @@ def test_duplicate_st02_in_a_group():
     assert receipt.interchanges[0].groups[0].sets[1].ak5_codes() == ["23"]
 
 
-def test_group_trailer_errors_go_to_ak9():
-    docs, receipt = read(file([group([st_set([BEG, PO1])], ge_count=2, ge_control="8")]))
-    assert docs[0].findings == []
+def read_rejected(data: bytes) -> tuple[FormatError, X12Receipt]:
+    receipt = X12Receipt()
+    with pytest.raises(FormatError) as raised:
+        list(READER.read_with_receipt(io.BytesIO(data), "in.edi", ReadSettings(), receipt))
+    return raised.value, receipt
+
+
+def test_group_trailer_errors_reject_the_group_with_ak9_codes():
+    error, receipt = read_rejected(file([group([st_set([BEG, PO1])], ge_count=2, ge_control="8")]))
+    assert "GE01 says '2' transaction sets but the group has 1" in error.message
+    assert error.location is not None
+    assert (error.location.segment, error.location.element) == ("GE", 1)
     g = receipt.interchanges[0].groups[0]
     assert sorted(g.errors) == ["4", "5"]
-    assert g.status == "E"
+    assert (g.status, g.accepted_count) == ("R", 0)
     assert g.declared_set_count == 2
 
 
-def test_iea_errors_are_recorded_on_the_interchange():
-    _, receipt = read(file([group([st_set([BEG, PO1])])], ["IEA", "2", "000000999"]))
+def test_iea_errors_reject_the_interchange():
+    error, receipt = read_rejected(file([group([st_set([BEG, PO1])])], ["IEA", "2", "000000999"]))
+    assert "IEA02 '000000999' does not match ISA13 '000000101'" in error.message
+    assert error.location is not None
+    assert (error.location.segment, error.location.element) == ("IEA", 2)
     assert sorted(receipt.interchanges[0].errors) == ["001", "021"]
+    assert receipt.interchanges[0].groups[0].status == "R"
 
 
 def test_several_groups_and_sets():
@@ -425,7 +438,9 @@ def test_identifiers_keep_leading_zeros_and_decimals_are_strings():
 
 
 def test_bad_quantity_is_a_finding_with_ak4_and_left_out():
-    docs, receipt = read(file([group([st_set([BEG, ["PO1", "1", "1O", "EA"]])])]))
+    docs, receipt = read(
+        file([group([st_set([BEG, ["PO1", "1", "1O", "EA", "", "", "IN", "X1"]])])])
+    )
     assert "quantity" not in docs[0].data["lines"][0]
     (finding,) = docs[0].findings
     assert (finding.code, finding.path) == ("read.number", "$.lines[0].quantity")
@@ -435,7 +450,13 @@ def test_bad_quantity_is_a_finding_with_ak4_and_left_out():
 
 
 def test_non_numeric_line_number_is_renumbered_with_a_warning():
-    doc = one([BEG, ["PO1", "A-7", "1", "EA"], ["PO1", "", "1", "EA"]])
+    doc = one(
+        [
+            BEG,
+            ["PO1", "A-7", "1", "EA", "", "", "IN", "X1"],
+            ["PO1", "", "1", "EA", "", "", "IN", "X2"],
+        ]
+    )
     assert [ln["line_number"] for ln in doc.data["lines"]] == [1, 2]
     assert doc.data["lines"][0]["additional_attributes"] == [{"key": "assigned_id", "value": "A-7"}]
     (finding,) = doc.findings
@@ -467,9 +488,9 @@ def test_pid_po4_and_line_dates():
 
 
 def test_ctt_counts_are_checked():
-    ok = one([BEG, PO1, ["PO1", "2", "3.5", "EA"], ["CTT", "2", "5.5"]])
+    ok = one([BEG, PO1, ["PO1", "2", "3.5", "EA", "", "", "IN", "X2"], ["CTT", "2", "5.5"]])
     assert ok.findings == []
-    bad = one([BEG, PO1, ["PO1", "2", "3.5", "EA"], ["CTT", "3", "6"]])
+    bad = one([BEG, PO1, ["PO1", "2", "3.5", "EA", "", "", "IN", "X2"], ["CTT", "3", "6"]])
     assert codes(bad) == ["read.ctt_line_count", "read.ctt_hash_total"]
     assert all(f.severity is Severity.WARNING for f in bad.findings)
     assert [(f.location.segment, f.location.element) for f in bad.findings if f.location] == [
