@@ -2,7 +2,11 @@
 
 The header row is the row among the first ``HEADER_SCAN_ROWS`` that names the most known columns
 (title rows, merged title cells and blank rows above it are skipped). Without
-``ReadSettings.sheets`` the first worksheet with such a header is read; other sheets are ignored.
+``ReadSettings.sheets`` the worksheet whose header names the most known columns is read (an
+order sheet, not a pivot or summary sheet that repeats a few columns). When another sheet has a
+po_number column too, every PO carries a ``read.sheet_chosen`` warning naming the sheet read and
+each sheet skipped and why; a sheet that names more order columns than any readable one but has
+no po_number column refuses the file with the alias to add (never a pivot read in its place).
 Totals rows and blank rows are skipped. Row numbers and column letters are those Excel shows;
 a column is labelled "C (Qty)" - letter and header text.
 
@@ -20,6 +24,7 @@ from collections.abc import Iterator, Sequence
 from typing import BinaryIO, Final
 
 import python_calamine
+from rapidfuzz import process
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
 from orderport.formats.spreadsheet_safety import (
@@ -36,11 +41,64 @@ from orderport.formats.tabular import (
     ValueParser,
     alias_map,
     bind_header,
+    header_key,
     match_header,
 )
-from orderport.model import SourceLocation
+from orderport.model import Finding, Severity, SourceLocation
 
 HEADER_SCAN_ROWS: Final = 30
+
+
+_Found = tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int, int]
+"""A sheet's header: first row, first column, head rows, the rest, header offset, score."""
+SHEET_CHOSEN = "read.sheet_chosen"
+
+
+def _sheet_note(chosen: str, skipped: list[str], filename: str) -> Finding:
+    """Which sheet of a workbook with several was read, and why each other one was not."""
+    others = "; ".join(skipped) if skipped else "none"
+    return Finding(
+        code=SHEET_CHOSEN,
+        severity=Severity.WARNING,
+        path="$",
+        message=f"read sheet {chosen!r}; skipped: {others}",
+        location=SourceLocation(file=filename, sheet=chosen),
+    )
+
+
+def _likely_header(
+    head: list[Sequence[Cell]], aliases: dict[str, str]
+) -> tuple[int, list[str], list[str]]:
+    """For a sheet without a po_number column: its best header row's known and unknown cells."""
+    best: tuple[int, list[str], list[str]] = (0, [], [])
+    for cells in head:
+        texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
+        known = [t for t in texts if match_header(t, aliases)]
+        if len(known) > best[0]:
+            best = (len(known), known, [t for t in texts if not match_header(t, aliases)])
+    return best
+
+
+def _refuse_if_order_sheet_unreadable(
+    headless: dict[str, tuple[int, list[str], list[str]]], best_score: int, filename: str
+) -> None:
+    """A sheet that names more known columns than the sheet we could read, but has no PO number
+    column, is the order sheet: refuse (suggesting the alias) rather than read a pivot/summary."""
+    for name, (score, known, unknown) in headless.items():
+        if score > best_score:
+            suggestion = process.extractOne("po number", unknown, processor=header_key)
+            hint = (
+                f"; is {suggestion[0]!r} the PO number? map it with column_aliases: "
+                f"{{{suggestion[0]!r}: po_number}} in the partner profile"
+                if suggestion
+                else "; add a po_number column or map yours with column_aliases"
+            )
+            raise FormatError(
+                f"sheet {name!r} looks like the order sheet (it names {', '.join(known)}) but has "
+                f"no po_number column{hint}; sheets with fewer order columns were not read "
+                "in its place",
+                SourceLocation(file=filename, sheet=name),
+            )
 
 
 def column_letter(index: int) -> str:
@@ -120,11 +178,33 @@ class XlsxReader:
                     )
                 yield from self._read_sheet(found, name, filename, settings, aliases)
             return
+        candidates: list[tuple[int, str, _Found]] = []
+        skipped: list[str] = []
+        headless: dict[str, tuple[int, list[str], list[str]]] = {}
         for name in names:
-            found = self._open_sheet(workbook, name, aliases)
-            if found is not None:
-                yield from self._read_sheet(found, name, filename, settings, aliases)
-                return
+            found = self._open_sheet(workbook, name, aliases, headless)
+            if found is None:
+                skipped.append(f"{name!r} (no header row with a po_number column)")
+            else:
+                candidates.append((found[5], name, found))
+        if candidates:
+            # The sheet whose header names the most known columns: an order sheet beats a
+            # pivot or summary sheet that repeats a few of its columns, wherever it sits.
+            best = max(candidates, key=lambda c: c[0])
+            _refuse_if_order_sheet_unreadable(headless, best[0], filename)
+            for score, name, _ in candidates:
+                if name != best[1]:
+                    skipped.append(
+                        f"{name!r} (its header names {score} known column(s), "
+                        f"{best[1]!r} names {best[0]})"
+                    )
+            # Said whenever another sheet could have been read too (it has a po_number column).
+            note = _sheet_note(best[1], skipped, filename) if len(candidates) > 1 else None
+            for doc in self._read_sheet(best[2], best[1], filename, settings, aliases):
+                if note is not None:
+                    doc.findings.insert(0, note.model_copy())
+                yield doc
+            return
         raise FormatError(
             f"no sheet has a header row with a po_number column in its first {HEADER_SCAN_ROWS} "
             f"rows (sheets: {', '.join(map(repr, names))})",
@@ -132,8 +212,12 @@ class XlsxReader:
         )
 
     def _open_sheet(
-        self, workbook: python_calamine.CalamineWorkbook, name: str, aliases: dict[str, str]
-    ) -> tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int] | None:
+        self,
+        workbook: python_calamine.CalamineWorkbook,
+        name: str,
+        aliases: dict[str, str],
+        headless: dict[str, tuple[int, list[str], list[str]]] | None = None,
+    ) -> _Found | None:
         """Locate the header: (first row number, first column, head rows, rest, header offset)."""
         try:
             sheet = workbook.get_sheet_by_name(name)
@@ -156,18 +240,20 @@ class XlsxReader:
             if has_po and (best is None or score > best[0]):
                 best = (score, offset)
         if best is None:
+            if headless is not None:
+                headless[name] = _likely_header(head, aliases)
             return None
-        return first_row, first_col, head, rows, best[1]
+        return first_row, first_col, head, rows, best[1], best[0]
 
     def _read_sheet(
         self,
-        found: tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int],
+        found: _Found,
         sheet: str,
         filename: str,
         settings: ReadSettings,
         aliases: dict[str, str],
     ) -> Iterator[RawDocument]:
-        first_row, first_col, head, rest, header_offset = found
+        first_row, first_col, head, rest, header_offset, _ = found
         header_cells = head[header_offset]
 
         def label(index: int, text: str) -> str:
