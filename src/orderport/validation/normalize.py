@@ -42,12 +42,13 @@ def normalize(
     explained = {f.path for f in findings if f.is_error}
     # Before the schema: it also writes known spellings as codes (pcs -> EA, USA -> US).
     complete = completeness_findings(doc.data, doc.provenance, explained=explained)
-    schema_errors = [
-        f for f in schema_findings(doc.data, doc.provenance) if f.path not in explained
-    ]
+    every_schema_error = schema_findings(doc.data, doc.provenance)
+    # A value not in its code list is said once, by the code-list check with its "did you mean".
+    coded = {f.path for f in complete if f.code.startswith("code.")}
+    schema_errors = [f for f in every_schema_error if f.path not in explained | coded]
     said = explained | {f.path for f in schema_errors}
     complete = [f for f in complete if f.path not in said]
-    if schema_errors:
+    if every_schema_error:
         # Every finding in one round: the schema's and the completeness checks'.
         return None, findings + schema_errors + complete
     try:
