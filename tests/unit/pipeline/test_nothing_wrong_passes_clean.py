@@ -161,7 +161,10 @@ def test_a_workbook_with_two_readable_sheets_says_which_it_read_and_why(tmp_path
     assert "'Pivot' (its header names 2 known column(s), 'Orders' names 4)" in note.message
 
 
-ISA = "ISA*00*          *00*          *ZZ*INITECH        *ZZ*ORDERPORT      *260301*0930*U*00401*000000101*0*P*>~"
+ISA = (
+    "ISA*00*          *00*          *ZZ*INITECH        *ZZ*ORDERPORT      "
+    "*260301*0930*U*00401*000000101*0*P*>~"
+)
 
 
 def x12(*body: str) -> bytes:

@@ -80,7 +80,8 @@ def test_schema_errors_become_findings_with_paths_and_locations() -> None:
     assert line_number.code == "schema.type"
     assert line_number.location == SourceLocation(file="po.csv", row=8)
     assert line_number.message == 'line_number: expected a whole number, got "2"'
-    assert found["$.currency"].code == "schema.pattern"
+    # A currency outside ISO 4217 is said by the code-list check, with its "did you mean".
+    assert found["$.currency"].code == "code.currency_unknown"
     assert "ISO 4217" in found["$.currency"].message
     assert found["$.colour"].code == "schema.additionalProperties"
     assert found["$.po_number"].code == "schema.required"
