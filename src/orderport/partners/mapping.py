@@ -104,8 +104,9 @@ def cross_reference_skus(doc: RawDocument, xref: dict[str, str], *, required: bo
     - no ``sku`` but a ``buyer_sku``: ``sku`` = xref[buyer_sku], located at the buyer SKU;
     - a ``sku`` that is a key of the xref (the partner sent their SKU as ours): it becomes
       ``buyer_sku`` (when that is empty) and ``sku`` gets ours;
-    - with ``required``, a buyer SKU that has no entry is a warning (``mapping.sku_xref_missing``),
-      and a line whose buyer SKU maps to a different SKU than the one given is a warning too.
+    - with ``required`` (a profile promise), a buyer SKU that has no entry is an error
+      (``mapping.sku_xref_missing``: the PO is held), and a line whose buyer SKU maps to a
+      different SKU than the one given is a warning.
     """
     lines = doc.data.get("lines")
     if not isinstance(lines, list):
@@ -131,6 +132,7 @@ def cross_reference_skus(doc: RawDocument, xref: dict[str, str], *, required: bo
                             "mapping.sku_xref_missing",
                             f"{base}.buyer_sku",
                             f"buyer SKU {buyer_sku!r} has no cross-reference to our SKU",
+                            Severity.ERROR,
                         )
                     )
             continue
@@ -147,7 +149,13 @@ def cross_reference_skus(doc: RawDocument, xref: dict[str, str], *, required: bo
             if expected is None:
                 message = f"buyer SKU {buyer_sku!r} has no cross-reference to our SKU"
                 doc.findings.append(
-                    _finding(doc, "mapping.sku_xref_missing", f"{base}.buyer_sku", message)
+                    _finding(
+                        doc,
+                        "mapping.sku_xref_missing",
+                        f"{base}.buyer_sku",
+                        message,
+                        Severity.ERROR,
+                    )
                 )
             elif expected != sku:
                 message = (
@@ -193,10 +201,12 @@ def _profile_location(profile: PartnerProfile, *path: str) -> SourceLocation:
     return SourceLocation(file=file, row=profile.source_line(*path), pointer="/" + "/".join(path))
 
 
-def _finding(doc: RawDocument, code: str, path: str, message: str) -> Finding:
+def _finding(
+    doc: RawDocument, code: str, path: str, message: str, severity: Severity = Severity.WARNING
+) -> Finding:
     return Finding(
         code=code,
-        severity=Severity.WARNING,
+        severity=severity,
         path=path,
         message=message,
         location=doc.provenance.locate(path),

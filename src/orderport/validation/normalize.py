@@ -50,15 +50,44 @@ def normalize(
     complete = [f for f in complete if f.path not in said]
     if every_schema_error:
         # Every finding in one round: the schema's and the completeness checks'.
-        return None, findings + schema_errors + complete
+        return None, with_alias_hints(findings + schema_errors + complete)
     try:
         # The schema has settled types and formats, so lax mode only turns text into dates.
         po = PurchaseOrder.model_validate(doc.data, strict=False)
     except ValidationError as exc:
-        return None, findings + model_findings(exc, doc.provenance) + complete
+        return None, with_alias_hints(findings + model_findings(exc, doc.provenance) + complete)
     findings.extend(run_rules(po, doc.provenance, today=today))
     findings.extend(complete)
-    return po, findings
+    return po, with_alias_hints(findings)
+
+
+UNKNOWN_COLUMN = "read.unknown_column"
+MISSING_CODES = frozenset(
+    {"schema.required", "rule.item_identity_required", "rule.ship_to_required"}
+)
+
+
+def with_alias_hints(findings: list[Finding]) -> list[Finding]:
+    """A missing field in a file that also has columns we ignored: the error names those
+    columns, since one of them is most likely the field under the partner's own header."""
+    ignored = [
+        f.location.column
+        for f in findings
+        if f.code == UNKNOWN_COLUMN and f.location is not None and f.location.column
+    ]
+    if not ignored:
+        return findings
+    listed = ", ".join(repr(name) for name in ignored)
+    hint = (
+        f"; the file has columns that are not mapped ({listed}): if one of them holds this, "
+        "map it with column_aliases in the partner profile"
+    )
+    return [
+        f.model_copy(update={"message": f.message + hint})
+        if f.code in MISSING_CODES and f.is_error
+        else f
+        for f in findings
+    ]
 
 
 def model_findings(exc: ValidationError, provenance: Provenance | None) -> list[Finding]:

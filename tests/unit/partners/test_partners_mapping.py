@@ -90,13 +90,13 @@ def test_sku_xref_translates_a_partner_sku_sent_as_ours(globex):
     assert doc.provenance.locate("$.lines[0].buyer_sku") == sku_location
 
 
-def test_missing_cross_reference_is_a_located_warning_when_required(globex):
+def test_missing_cross_reference_is_a_located_error_when_required(globex):
     doc = csv_doc([{"line_number": 1, "buyer_sku": "0009999", "quantity": "5"}])
     apply_mapping(globex, doc)
     assert "sku" not in doc.data["lines"][0]
     [finding] = doc.findings
     assert finding.code == "mapping.sku_xref_missing"
-    assert finding.severity is Severity.WARNING
+    assert finding.severity is Severity.ERROR  # sku_xref_required is a promise: held
     assert finding.path == "$.lines[0].buyer_sku"
     assert "0009999" in finding.message
     assert finding.location == doc.provenance.locate("$.lines[0].buyer_sku")

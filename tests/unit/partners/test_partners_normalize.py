@@ -48,6 +48,7 @@ def test_unmapped_value_is_reported_at_the_partner_cell():
     # "Stück " (trailing blank) still maps: matching ignores case and outer blanks
     assert po is not None
     assert po.lines[0].uom == "EA"
+    assert xref.is_error  # sku_xref_required: the PO is held until the SKU is known
 
 
 def test_transform_failure_keeps_the_po_from_passing_cleanly(tmp_path):

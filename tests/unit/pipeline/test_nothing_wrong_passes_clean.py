@@ -267,3 +267,17 @@ def test_only_a_po_without_po_number_is_refused_unstored(engine: Engine, tmp_pat
     path.write_text('{"lines": [{"line_number": 1, "sku": "A", "quantity": "1"}]}', "utf-8")
     [po] = ingest_file(engine, path, "acme", PROFILES["acme"]).pos
     assert (po.outcome, po.status) == (Outcome.REJECTED, None)
+
+
+def test_a_missing_item_with_unmapped_columns_names_them_for_an_alias(tmp_path: Path) -> None:
+    text = (SAMPLES / "partners" / "globex.yaml").read_text(encoding="utf-8")
+    without = "\n".join(
+        line for line in text.splitlines() if not line.strip().startswith(("Artikel:", "A-00"))
+    )
+    (tmp_path / "globex.yaml").write_text(without, encoding="utf-8")
+    profile = load_profiles(tmp_path)["globex"]
+    [po] = check_file(SAMPLES / "csv" / "partner_semicolon_cp1252.csv", profile).pos
+    missing = [f for f in po.findings if f.code == "rule.item_identity_required"]
+    assert len(missing) == 1  # line 2 has no EAN either
+    assert "'Artikel'" in missing[0].message
+    assert "column_aliases" in missing[0].message
