@@ -350,10 +350,13 @@ def approve(
 def cancel(
     conn: Connection, partner_id: str, po_number: str, reason: str, actor: str = "operator"
 ) -> ApplyResult:
-    """Cancel a PO and its open fulfillment orders."""
+    """Cancel a PO and its open fulfillment orders (the rules are ``decide``'s, as for a
+    partner's cancel)."""
     row = _load(conn, partner_id, po_number)
-    if row is None:
-        return _refused([], PO_UNKNOWN, f"PO {po_number} is unknown, cannot cancel it")
+    plan = decide(stored_of(row), PoHead(po_number=po_number, purpose=Purpose.CANCEL), [])
+    if plan.action is not Action.CANCEL:
+        return carry_out(conn, partner_id, row, plan, None, None, "", [], None, actor)
+    assert row is not None
     return _cancel(conn, row, reason, actor, [])
 
 
@@ -515,18 +518,6 @@ def _cancel(
     *,
     inbound_file_id: int | None = None,
 ) -> ApplyResult:
-    status = PoStatus(row.status)
-    if status is PoStatus.CANCELED:
-        return ApplyResult(Outcome.DUPLICATE, row.id, row.current_version, status, found)
-    if status is PoStatus.SHIPPED:
-        return _refused(
-            found,
-            PO_CLOSED,
-            f"PO {row.po_number} is shipped; it cannot be canceled",
-            po_id=row.id,
-            version=row.current_version,
-            status=status,
-        )
     now = utcnow()
     _cancel_open_orders(conn, row.id, now)
     _set_status(conn, row.id, PoStatus.CANCELED, now)
