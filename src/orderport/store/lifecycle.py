@@ -535,7 +535,8 @@ def _head_values(po: PurchaseOrder | None, document: dict[str, Any]) -> dict[str
     external = document.get("external_id")
     return {
         "po_number": str(document["po_number"]),
-        "external_id": external[:100] if isinstance(external, str) else None,
+        # An id the schema refused (too long, not text) is not kept: it is a finding already.
+        "external_id": external if isinstance(external, str) and len(external) <= 100 else None,
     }
 
 
