@@ -55,6 +55,7 @@ def join(first: RawDocument, later: RawDocument) -> None:
     """Append ``later`` (more rows of the same PO) to ``first``, in place."""
     offset = len(_lines(first))
     where = _where(later)
+    first.reference = _joined_reference(first.reference, later.reference)
     first.data["lines"] = _lines(first) + _lines(later)
     for path, location in later.provenance.locations.items():
         if _LINE_PATH.match(path):
@@ -83,6 +84,18 @@ def join(first: RawDocument, later: RawDocument) -> None:
     first.findings.extend(
         f.model_copy(update={"path": _shift(f.path, offset)}) for f in later.findings
     )
+
+
+def _joined_reference(first: str | None, later: str | None) -> str | None:
+    """ "rows 2-3" + "rows 6" -> "rows 2-3 and rows 6" (the sheet named once when it is the same)."""
+    if not later:
+        return first
+    if not first:
+        return later
+    sheet, _, rest = later.partition(", ")
+    if later.startswith("sheet ") and first.startswith(sheet + ", ") and rest:
+        later = rest
+    return f"{first} and {later}"
 
 
 def rows_too_far_apart(doc: RawDocument, number: str, first_at: str) -> FormatError:
