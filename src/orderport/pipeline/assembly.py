@@ -87,7 +87,7 @@ def join(first: RawDocument, later: RawDocument) -> None:
 
 
 def _joined_reference(first: str | None, later: str | None) -> str | None:
-    """ "rows 2-3" + "rows 6" -> "rows 2-3 and rows 6" (the sheet named once when it is the same)."""
+    """Both runs' rows: "rows 2-3 and rows 6" (a shared sheet is named once)."""
     if not later:
         return first
     if not first:

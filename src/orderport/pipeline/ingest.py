@@ -109,7 +109,12 @@ def open_documents(
     head = stream.read(registry.SNIFF_BYTES)
     stream.seek(0)
     chosen = choose_reader(head, filename, profile, fmt)
-    opened = OpenedFile(chosen, iter(()), receipt or X12Receipt(), report or InterchangeReport())
+    opened = OpenedFile(
+        chosen,
+        iter(()),
+        receipt if receipt is not None else X12Receipt(),
+        report if report is not None else InterchangeReport(),
+    )
     settings = read_settings(profile) if profile else ReadSettings()
     if profile is not None and chosen.name in ("x12", "edifact") and profile.edi is None:
         sender, _ = (x12_key if chosen.name == "x12" else edifact_key)(head)
