@@ -461,6 +461,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             x12_receipt=receipt,
             edifact_report=report,
             email=dict(row.detail) if row.channel == "imap" else {},
+            edi=profile.edi,
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
     ledger.set_state(

@@ -1,6 +1,7 @@
 """One outbound X12 file: an interchange with one functional group, and value formatting.
 
-The envelope comes from the partner's ``OutboundContext``: ISA13 = GS06 = ``ctx.control_number``,
+The envelope comes from the partner's ``OutboundContext``: ISA13 ``ctx.control_number``, GS06
+``ctx.group_control`` (the partner's shared sequences),
 ST02 counts 0001, 0002, ... in the file. Separators are ``*`` (element), ``>`` (component),
 ``~`` (segment) and, from 005010 on, ``^`` (repetition, ISA11).
 
@@ -124,6 +125,8 @@ class X12File:
                 f"partner {ctx.partner_id}: X12 version {version!r} is not supported ({known})"
             )
         check_control("control_number", ctx.control_number)
+        self.group_control = ctx.group_control or ctx.control_number
+        check_control("group_control", self.group_control)
         self.ctx = ctx
         self.version = version
         self.five = version >= "005010"
@@ -150,7 +153,7 @@ class X12File:
             sender.application_id or sender.interchange_id,
             receiver.application_id or receiver.interchange_id,
             ctx.now,
-            ctx.control_number,
+            self.group_control,
             version,
         )
 
@@ -182,6 +185,6 @@ class X12File:
     def finish(self) -> bytes:
         if not self.sets:
             raise X12RenderError(f"partner {self.ctx.partner_id}: nothing to write")
-        write_ge(self.w, self.sets, self.ctx.control_number)
+        write_ge(self.w, self.sets, self.group_control)
         write_iea(self.w, 1, self.ctx.control_number)
         return self.w.text().encode("ascii")

@@ -1,0 +1,8 @@
+"""Helpers for the outbound-EDI tests (envelopes read back, partners that trade both standards)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
