@@ -497,7 +497,7 @@ class EdiIdentity(Section):
     edifact_version: Literal["D96A", "D01B"] = Field(
         default="D96A", description="Directory of the EDIFACT messages we send."
     )
-    edifact_syntax: Literal["UNOA", "UNOB", "UNOC", "UNOW", "UNOY"] = Field(
+    edifact_syntax: Literal["UNOC", "UNOW", "UNOY"] = Field(
         default="UNOC",
         description=(
             "Syntax (character set) of the EDIFACT interchanges we send: UNOC is ISO 8859-1;"

@@ -14,9 +14,12 @@ become blanks, and it is cut to the element's maximum length.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 
 from orderport.formats.outbound import EdiParty, OutboundContext
 from orderport.formats.x12.envelope_out import (
@@ -45,6 +48,13 @@ _MAX_SETS = 9999
 
 class X12RenderError(ValueError):
     """Data that cannot be written into the X12 file as it is."""
+
+
+@cache
+def rec20_units() -> dict[str, str]:
+    """UN/ECE Rec 20 unit -> X12 355 unit (package data ``data/units_rec20_to_x12_355.json``)."""
+    raw = files("orderport.formats.x12").joinpath("data/units_rec20_to_x12_355.json").read_text()
+    return {k: v for k, v in json.loads(raw).items() if not k.startswith("_")}
 
 
 def x12_date(value: date) -> str:
@@ -103,6 +113,12 @@ class TransactionSet:
                 f"{self.subject}, {where}: {value!r} is longer than {max_length} characters"
             )
         return value
+
+    def unit(self, value: str, where: str) -> str:
+        """An X12 355 unit: two characters as given, a Rec 20 code through the code list."""
+        if len(value) > 2 and value in rec20_units():
+            return rec20_units()[value]
+        return self.ident(value, 2, where)
 
     def text(self, value: str | None, max_length: int) -> str:
         if not value:

