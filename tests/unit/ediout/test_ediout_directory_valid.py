@@ -37,18 +37,14 @@ def test_every_document_and_version_is_directory_valid_over_edge_data(fmt, case,
     assert validate(rendered.content) == [], rendered.content.decode("latin-1")
 
 
-X12_INBOUND = sorted(
-    p.name for p in (SAMPLES / "x12").glob("*.edi") if "truncated" not in p.name
-)
+X12_INBOUND = sorted(p.name for p in (SAMPLES / "x12").glob("*.edi") if "truncated" not in p.name)
 
 
 def _997s(data: bytes, name: str) -> list[bytes]:
     receipt = X12Receipt()
     list(READER.read_with_receipt(io.BytesIO(data), name, ReadSettings(), receipt))
     return [
-        build_997(i, isa_control=5, gs_control=6, now=NOW)
-        for i in receipt.interchanges
-        if i.groups
+        build_997(i, isa_control=5, gs_control=6, now=NOW) for i in receipt.interchanges if i.groups
     ]
 
 
