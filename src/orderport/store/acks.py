@@ -11,18 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import StrEnum
 
 from sqlalchemy import Connection, insert, select, update
 
+from orderport.formats.acks_in import AckResult
 from orderport.formats.outbound import Envelope
 from orderport.store.tables import outbound_interchanges, outbox
-
-
-class AckStatus(StrEnum):
-    ACCEPTED = "accepted"
-    ACCEPTED_WITH_ERRORS = "accepted_with_errors"
-    REJECTED = "rejected"
 
 
 def record_outbound(
@@ -53,26 +47,11 @@ def record_outbound(
 
 
 @dataclass(frozen=True)
-class AckResult:
-    """What one acknowledgment says about one of our interchanges (or one of its groups)."""
-
-    envelope: Envelope
-    interchange_control: str | None
-    """ISA13 / UNB 0020 it answers (TA1, CONTRL UCI); None when only the group is named."""
-    group_control: str | None
-    """GS06 it answers (997/999 AK1)."""
-    status: AckStatus
-    detail: str
-    """What the partner named: segment, position, element, code."""
-
-
-@dataclass(frozen=True)
 class Matched:
     outbox_id: int
     document: str
-    interchange_control: str
-    status: AckStatus | None
-    """None when nothing we sent matched."""
+    interchange_ref: str
+    status: str
 
 
 def record_ack(
@@ -104,9 +83,9 @@ def record_ack(
     conn.execute(
         update(outbound_interchanges)
         .where(outbound_interchanges.c.id == row.id)
-        .values(ack_status=ack.status.value, ack_detail=ack.detail, ack_file_id=file_id, ack_at=now)
+        .values(ack_status=ack.status, ack_detail=ack.detail, ack_file_id=file_id, ack_at=now)
     )
-    return Matched(row.outbox_id, row.document, row.interchange_control, ack.status)
+    return Matched(row.outbox_id, row.document, row.interchange_ref, ack.status)
 
 
 @dataclass(frozen=True)
@@ -115,8 +94,8 @@ class AwaitedInterchange:
     partner_id: str
     outbox_id: int
     document: str
-    interchange_control: str
-    group_control: str | None
+    interchange_ref: str
+    group_ref: str | None
     created_at: datetime
     sent_at: datetime | None
     ack_status: str | None
@@ -151,18 +130,15 @@ def interchanges(conn: Connection, partner_id: str | None = None) -> list[Awaite
     ]
 
 
-def overdue(
-    conn: Connection, partner_id: str, window: timedelta, now: datetime
-) -> list[AwaitedInterchange]:
-    """Interchanges awaiting an acknowledgment for longer than ``window`` since they were sent."""
-    return [
-        i
-        for i in interchanges(conn, partner_id)
-        if i.ack_status is None
-        and i.sent_at is not None
-        and i.expects_ack
-        and i.sent_at + window <= now
-    ]
+def is_overdue(sent: AwaitedInterchange, window: timedelta | None, now: datetime) -> bool:
+    """Awaited, delivered, unanswered, and the partner's window has passed."""
+    return (
+        window is not None
+        and sent.expects_ack
+        and sent.ack_status is None
+        and sent.sent_at is not None
+        and sent.sent_at + window <= now
+    )
 
 
 def _number(control: str) -> str:

@@ -31,7 +31,8 @@ channel:
 formats:
   accepted: [x12, edifact]
 outbound:
-  status_formats: [x12_855, x12_856, edifact_ordrsp, edifact_desadv]
+{outbound}"""
+OUTBOUND = """  status_formats: [x12_855, x12_856, edifact_ordrsp, edifact_desadv]
   booking_formats: [x12_301, edifact_iftmbc]
 """
 
@@ -61,10 +62,11 @@ def drop(inbox: Path, name: str, data: bytes) -> None:
     os.rename(tmp, inbox / name)
 
 
-def setup(tmp_path: Path, extra: str = "") -> IntakeContext:
+def setup(tmp_path: Path, extra: str = "", outbound: str = OUTBOUND) -> IntakeContext:
     partners = tmp_path / "partners"
     partners.mkdir()
-    (partners / "umbrella.yaml").write_text(PROFILE.format(extra=extra), encoding="utf-8")
+    text = PROFILE.format(extra=extra, outbound=outbound)
+    (partners / "umbrella.yaml").write_text(text, encoding="utf-8")
     home = tmp_path / "home"
     return IntakeContext(home=home, profiles=load_profiles(partners))
 
