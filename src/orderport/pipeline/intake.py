@@ -550,7 +550,7 @@ def _acknowledgment(
 ) -> FileOutcome:
     """A partner's 997/999/TA1/CONTRL for our documents: recorded, never answered."""
     taken = take_acknowledgment(conn, profile, row.id, path, name, datetime.now(UTC))
-    acknowledges = [m.outbox_id for m in taken.matched]
+    acknowledges = [f"{m.document} outbox #{m.outbox_id}: {m.status}" for m in taken.matched]
     detail = {**row.detail, "acknowledges": acknowledges}
     ledger.set_state(conn, row.id, taken.state, error=taken.error, fmt=taken.fmt, detail=detail)
     outcome.state, outcome.error, outcome.format = taken.state, taken.error, taken.fmt

@@ -11,11 +11,15 @@ from datetime import UTC, datetime, timedelta
 from envelopes import read_envelope
 from partner_walk import NOW, drop, edifact_order, setup, shipped, x12_order
 from sqlalchemy import select
+from typer.testing import CliRunner
 
+from orderport import cli
+from orderport.commands import intake as intake_commands
 from orderport.pipeline.alerts import alerts_pass
 from orderport.pipeline.deliver import deliver_pending
 from orderport.pipeline.export import export_pass
 from orderport.pipeline.intake import intake_pass
+from orderport.reports.collect import collect
 from orderport.store import acks
 from orderport.store.tables import inbound_files, outbox
 from orderport.store.tracking import record_status
@@ -60,7 +64,9 @@ def _state(engine, name):
     return row.state, row.error
 
 
-def test_rejecting_997_and_missing_acks_raise_one_alert_each(engine, tmp_path):
+def test_rejecting_997_and_missing_acks_raise_one_alert_each(
+    engine, database_url, tmp_path, monkeypatch
+):
     ctx = setup(tmp_path, outbound=OUTBOUND)
     inbox = ctx.home / "drop" / "umbrella"
     profiles = {"umbrella": ctx.profile("umbrella")}
@@ -105,6 +111,21 @@ def test_rejecting_997_and_missing_acks_raise_one_alert_each(engine, tmp_path):
     overdue = alerts_pass(engine, now=later, profiles=profiles)
     assert [(a.kind.value, a.subject) for a in overdue] == [("ack_overdue", f"outbound:{po_ack}")]
     assert alerts_pass(engine, now=later, profiles=profiles) == []
+
+    # The nightly report's data ...
+    report = collect(engine, sent_at.date(), partner_ids=["umbrella"], trend_days=1)
+    [day] = report.partners
+    assert day.acks_by_status == {"rejected": 1, "accepted": 1}
+    assert day.ack_alerts == {"ack_rejected": 1, "ack_overdue": 1}
+    # ... and `orderport files`: the acknowledgment file and the rejected 856.
+    monkeypatch.setenv("ORDERPORT_DATABASE_URL", database_url)
+    monkeypatch.setenv("ORDERPORT_PARTNERS", str(tmp_path / "partners"))
+    monkeypatch.setattr(intake_commands.console, "width", 250)
+    result = CliRunner().invoke(cli.app, ["files", "--partner", "umbrella"])
+    assert result.exit_code == 0, result.output
+    assert f"acknowledges 856 outbox #{ship_notice}: rejected" in result.output
+    assert "1 rejected or overdue" in result.output
+    assert "TD5 at position 7" in result.output
 
 
 def test_acknowledgments_from_strangers_or_for_nothing_we_sent_are_rejected(engine, tmp_path):
