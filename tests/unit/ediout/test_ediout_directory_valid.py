@@ -16,6 +16,7 @@ from edge_cases import NOW, matrix, render
 
 from edi_validator import validate
 from orderport.formats.base import ReadSettings
+from orderport.formats.edifact.out_common import EdifactRenderError
 from orderport.formats.x12 import READER, X12Receipt, build_997
 
 SAMPLES = Path(__file__).resolve().parents[3] / "sample_files"
@@ -63,3 +64,16 @@ def test_997_to_a_partner_using_caret_as_4010_component_separator_avoids_it():
     assert b"^" not in ack
     assert ack[104:106] == b">~"  # ISA16 and the segment terminator
     assert validate(ack) == []
+
+
+def test_unoc_refuses_a_name_beyond_iso_8859_1_and_says_which_syntax_would_carry_it():
+    with pytest.raises(EdifactRenderError) as caught:
+        render("edifact_ordrsp", "received_accepted", "D96A", edifact_syntax="UNOC")
+    message = str(caught.value)
+    assert "segment IMD" in message
+    assert "'—' is not in syntax UNOC (ISO 8859-1)" in message
+    assert "edi.edifact_syntax UNOW or UNOY" in message
+    carried = render("edifact_ordrsp", "received_accepted", "D96A", edifact_syntax="UNOW")
+    assert carried.content.startswith(b"UNA:+.? 'UNB+UNOW:4+")
+    assert "Blue widget — größer".encode() in carried.content
+    assert validate(carried.content) == []
