@@ -16,7 +16,13 @@ from sqlalchemy import Connection, insert, select, update
 
 from orderport.formats.acks_in import AckResult
 from orderport.formats.outbound import Envelope
-from orderport.store.tables import outbound_interchanges, outbox
+from orderport.store.tables import (
+    export_queue,
+    outbound_interchanges,
+    outbox,
+    status_events,
+    tracking_exports,
+)
 
 
 def record_outbound(
@@ -145,3 +151,15 @@ def _number(control: str) -> str:
     """Control numbers as we store them: ``000000042`` is ``42``."""
     stripped = control.strip()
     return str(int(stripped)) if stripped.isascii() and stripped.isdigit() else stripped
+
+
+def for_po(conn: Connection, partner_id: str, po_id: int) -> list[AwaitedInterchange]:
+    """Our interchanges that carried a status event of the PO (``orderport show``)."""
+    exported = conn.execute(
+        select(tracking_exports.c.outbox_ids)
+        .join(export_queue, export_queue.c.export_id == tracking_exports.c.id)
+        .join(status_events, status_events.c.id == export_queue.c.status_event_id)
+        .where(status_events.c.po_id == po_id, status_events.c.partner_id == partner_id)
+    ).scalars()
+    wanted = {int(i) for ids in exported for i in (ids or [])}
+    return [i for i in interchanges(conn, partner_id) if i.outbox_id in wanted]

@@ -6,6 +6,7 @@ nobody noticed a rejected or missing acknowledgment.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 from envelopes import read_envelope
@@ -126,6 +127,12 @@ def test_rejecting_997_and_missing_acks_raise_one_alert_each(
     assert f"acknowledges 856 outbox #{ship_notice}: rejected" in result.output
     assert "1 rejected or overdue" in result.output
     assert "TD5 at position 7" in result.output
+    # ... and `orderport show` of the PO: its 855 awaited, 856 rejected, ORDRSP accepted.
+    shown = CliRunner().invoke(cli.app, ["show", "450001", "--partner", "umbrella", "--json"])
+    assert shown.exit_code == 0, shown.output
+    verdicts = {a["document"]: a["ack_status"] for a in json.loads(shown.output)["acknowledgments"]}
+    # (every status format carries the PO: the ORDRSP too)
+    assert verdicts == {"855": None, "856": "rejected", "ORDRSP": "accepted"}
 
 
 def test_acknowledgments_from_strangers_or_for_nothing_we_sent_are_rejected(engine, tmp_path):
