@@ -77,3 +77,12 @@ def test_unoc_refuses_a_name_beyond_iso_8859_1_and_says_which_syntax_would_carry
     assert carried.content.startswith(b"UNA:+.? 'UNB+UNOW:4+")
     assert "Blue widget — größer".encode() in carried.content
     assert validate(carried.content) == []
+
+
+def test_997_echoes_a_bad_value_only_in_the_versions_character_set():
+    data = (
+        (SAMPLES / "x12" / "po_004010_crlf.edi").read_bytes().replace(b"PO1*1*24*", b"PO1*1*2`4*")
+    )
+    [ack] = _997s(data, "backtick.edi")
+    assert b"AK4*2*330*6*2?4~" in ack  # ` is in neither the basic nor the extended 4010 set
+    assert validate(ack) == []

@@ -32,6 +32,12 @@ _CHARSET_5010 = _CHARSET_4010 | {"^"}
 """X12 basic + extended character sets; 005010 adds ``^`` (the repetition separator)."""
 
 
+def _in_charset(value: str, five: bool) -> str:
+    """A partner's bad value as AK4 04 can carry it: outside the version's set becomes ``?``."""
+    allowed = _CHARSET_5010 if five else _CHARSET_4010
+    return "".join(ch if ch in allowed else "?" for ch in value)
+
+
 def answer_separators(inbound: Separators, isa_version: str) -> Separators:
     """The inbound separators when the version's character set has them, else the defaults.
 
@@ -148,5 +154,7 @@ def _set_response(w: SegmentWriter, result: SetResult, five: bool) -> None:
             position = str(el.position)
             if el.component is not None:
                 position += w.separators.component + str(el.component)
-            w.segment("AK4", position, el.reference, el.code, w.clean(el.bad_value))
+            w.segment(
+                "AK4", position, el.reference, el.code, _in_charset(w.clean(el.bad_value), five)
+            )
     w.segment("AK5", result.status, *result.ak5_codes())
