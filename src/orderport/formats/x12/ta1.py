@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from orderport.formats.outbound import EdiParty
+from orderport.formats.x12.ack997 import answer_separators
 from orderport.formats.x12.envelope_out import (
     IsaHeader,
     SegmentWriter,
@@ -21,19 +23,28 @@ from orderport.formats.x12.results import InterchangeResult
 
 
 def build_ta1(
-    interchange: InterchangeResult, *, isa_control: int, now: datetime, newline: bool = False
+    interchange: InterchangeResult,
+    *,
+    isa_control: int,
+    now: datetime,
+    newline: bool = False,
+    sender: EdiParty | None = None,
 ) -> bytes:
-    """A TA1 rejecting ``interchange`` with its first note code (``interchange.errors``)."""
+    """A TA1 rejecting ``interchange`` with its first note code (``interchange.errors``).
+
+    ``sender`` is us (ISA05/06); by default the identity the partner addressed.
+    """
     check_control("isa_control", isa_control)
     if not interchange.errors:
         raise ValueError("the interchange has no envelope error to answer with a TA1")
     info = interchange.info
-    w = SegmentWriter(info.separators, newline)
+    w = SegmentWriter(answer_separators(info.separators, info.version), newline)
+    us = sender or EdiParty(info.receiver_id, info.receiver_qualifier)
     write_isa(
         w,
         IsaHeader(
-            sender_qualifier=info.receiver_qualifier,
-            sender_id=info.receiver_id,
+            sender_qualifier=us.qualifier,
+            sender_id=us.interchange_id,
             receiver_qualifier=info.sender_qualifier,
             receiver_id=info.sender_id,
             version=info.version,
