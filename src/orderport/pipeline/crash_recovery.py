@@ -183,14 +183,13 @@ def mark_processing(engine: Engine, file_id: int) -> None:
         ledger.mark_processing(conn, file_id, token)
 
 
-def suspects_last(engine: Engine, file_ids: Sequence[int]) -> list[int]:
-    """The ids in order, files that crashed a worker before moved to the end."""
+def suspects_last(engine: Engine, file_ids: Sequence[int]) -> list[list[int]]:
+    """The ids in two batches: files without a crash behind them, then those with one."""
     unique = list(dict.fromkeys(file_ids))
     with engine.connect() as conn:
         counts = ledger.crash_counts(conn, unique)
-    if not counts:
-        return unique
-    return sorted(unique, key=lambda i: counts.get(i, 0))
+    batches = [[i for i in unique if i not in counts], sorted(counts, key=counts.__getitem__)]
+    return [b for b in batches if b]
 
 
 def crash_reason(crashes: int) -> str:

@@ -302,9 +302,12 @@ def process_files(
 ) -> list[FileOutcome]:
     """Process each file from the archive (one transaction each), then finish the channel moves."""
     context = _context(engine, home, ctx)
-    ordered = crash_recovery.suspects_last(engine, file_ids)
-    outcomes = [_process_one(engine, file_id, context) for file_id in ordered]
-    finish_pending(engine, [o.file_id for o in outcomes], context)
+    outcomes: list[FileOutcome] = []
+    # Files that crashed a worker before go last, after the others are finished on their channel.
+    for batch in crash_recovery.suspects_last(engine, file_ids):
+        done = [_process_one(engine, file_id, context) for file_id in batch]
+        finish_pending(engine, [o.file_id for o in done], context)
+        outcomes.extend(done)
     return outcomes
 
 
