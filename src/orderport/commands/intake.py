@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from orderport.channels import safe_display_name
+from orderport.pipeline import ops_alerts
 from orderport.pipeline.deliver import deliver_pending
 from orderport.pipeline.intake import intake_pass, reclaim_stuck, reprocess
 from orderport.settings import home_dir
@@ -34,6 +35,10 @@ def _since(value: str | None) -> datetime | None:
             f"--since {value!r}: use 2025-03-01, an ISO time, or 2h/3d"
         ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+REFUSED_EXIT = 3
+"""``intake`` exit code when the pass ran but refused or failed files (1: a channel failed)."""
 
 
 def intake(
@@ -69,9 +74,22 @@ def intake(
         )
     console.print(table)
     for error in summary.errors:
-        console.print(f"[red]{error}[/]")
+        console.print(f"[red]{error}[/]", markup=True)
+    ops_alerts.raise_alerts(
+        engine,
+        ops_alerts.channel_alerts(summary.errors, summary.retriable),
+        datetime.now(UTC),
+    )
     if summary.errors:
         raise typer.Exit(1)
+    refused = [
+        o
+        for o in summary.outcomes
+        if not o.already_final and o.state in (FileState.REJECTED, FileState.FAILED)
+    ]
+    if refused:
+        console.print(f"{len(refused)} file(s) refused or failed; their senders were answered")
+        raise typer.Exit(REFUSED_EXIT)
 
 
 def files(

@@ -1,0 +1,123 @@
+"""Issue 12: refused and failed files make intake exit non-zero; operational alerts raised once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import update
+from typer.testing import CliRunner
+
+from orderport.cli import app
+from orderport.formats import csv_reader
+from orderport.pipeline import crash_recovery, ops_alerts
+from orderport.store import ledger
+from orderport.store.lifecycle import upsert_partner
+from orderport.store.tables import inbound_files
+
+SAMPLES = Path(__file__).parents[3] / "sample_files"
+SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+PROFILE = """id: acme
+name: Acme
+tier: quick_deploy
+channel:
+  kind: folder
+  path: drop/acme
+  completeness: {convention: temp_rename, prefix: ".", suffix: ".tmp"}
+formats:
+  accepted: [csv, json]
+"""
+
+
+@pytest.fixture
+def cli_env(tmp_path: Path, database_url: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "home"
+    (tmp_path / "partners").mkdir()
+    (tmp_path / "partners" / "acme.yaml").write_text(PROFILE, encoding="utf-8")
+    monkeypatch.setenv("ORDERPORT_HOME", str(home))
+    monkeypatch.setenv("ORDERPORT_DATABASE_URL", database_url)
+    monkeypatch.setenv("ORDERPORT_PARTNERS", str(tmp_path / "partners"))
+    return home
+
+
+def drop(home: Path, name: str, data: bytes) -> None:
+    inbox = home / "drop" / "acme"
+    inbox.mkdir(parents=True, exist_ok=True)
+    (inbox / name).write_bytes(data)
+
+
+@SQLITE_ONLY
+def test_intake_exit_code_says_files_were_refused(cli_env: Path) -> None:
+    drop(cli_env, "wide.csv", "po_number,sku,quantity\nP1,S1,1\n".encode("utf-16"))
+    done = CliRunner().invoke(app, ["intake", "--all"])
+    assert done.exit_code == 3, done.output
+    assert "1 file(s) refused or failed" in done.output
+    again = CliRunner().invoke(app, ["intake", "--all"])
+    assert again.exit_code == 0, again.output  # nothing new this pass
+
+
+@SQLITE_ONLY
+def test_a_failed_file_is_answered_and_alerted_once(
+    cli_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def hog(*args: object, **kwargs: object) -> object:
+        raise MemoryError
+
+    monkeypatch.setattr(csv_reader.CsvReader, "read", hog)
+    drop(cli_env, "orders.csv", (SAMPLES / "csv" / "canonical_valid.csv").read_bytes())
+    done = CliRunner().invoke(app, ["intake", "--all"])
+    assert done.exit_code == 3, done.output
+    assert "Traceback" not in done.output
+    first = CliRunner().invoke(app, ["alerts"])
+    assert first.exit_code == 0, first.output
+    assert "[ops_file_failed]" in first.output
+    assert "MemoryError" in first.output  # the operator sees the cause; the partner does not
+    second = CliRunner().invoke(app, ["alerts"])
+    assert "[ops_file_failed]" not in second.output
+    assert "0 new alert(s)" in second.output
+
+
+def test_stuck_claims_and_refused_channels_are_alerted_once(engine) -> None:
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        upsert_partner(conn, "acme", "Acme")
+        file_id = ledger.record_claimed(
+            conn,
+            partner_id="acme",
+            sha256="0" * 64,
+            original_name="late.csv",
+            size=1,
+            channel="folder",
+            channel_ref="processing/x-late.csv",
+            archive_path=None,
+            claim_token="otherhost:1:1:abcd",
+            detail={},
+        )
+        conn.execute(
+            update(inbound_files)
+            .where(inbound_files.c.id == file_id)
+            .values(claimed_at=now - timedelta(hours=2))
+        )
+    raised = ops_alerts.ops_alerts_pass(engine, now)
+    assert [(a.kind, a.subject) for a in raised] == [
+        (ops_alerts.OpsKind.STUCK_CLAIM, f"file:{file_id}")
+    ]
+    assert ops_alerts.ops_alerts_pass(engine, now) == []
+    errors = ["acme: sftp host key for example.net changed (expected SHA256:abc)"]
+    refused = ops_alerts.channel_alerts(errors, retriable=[])
+    assert [a.kind for a in ops_alerts.raise_alerts(engine, refused, now)] == [
+        ops_alerts.OpsKind.CHANNEL_REFUSED
+    ]
+    assert ops_alerts.raise_alerts(engine, refused, now) == []
+    assert ops_alerts.channel_alerts(["acme: timed out"], retriable=["acme"]) == []
+
+
+def test_claim_tokens_name_a_live_owner_and_dead_owners_are_told() -> None:
+    token = crash_recovery.claim_token()
+    assert len(token) <= 64
+    assert crash_recovery.owner_alive(token) is True
+    host, _, start, rand = token.split(":")
+    assert crash_recovery.owner_alive(f"{host}:999999999:{start}:{rand}") is False
+    assert crash_recovery.owner_alive("elsewhere:1:1:abcd") is None
+    assert crash_recovery.owner_alive("0123456789abcdef") is None
