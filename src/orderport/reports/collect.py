@@ -40,6 +40,8 @@ class PartnerDay:
     status_files_sent: int = 0
     booking_files_sent: int = 0
     bookings_confirmed: int = 0
+    alerts_by_kind: dict[str, int] = field(default_factory=dict)
+    """Alerts raised on the day (business and operational, e.g. ``ops_file_crashed``)."""
 
 
 @dataclass(frozen=True)
@@ -211,6 +213,15 @@ def _bookings(conn: Connection, counts: _Counts, since: datetime, until: datetim
             counts.partner(partner_id).bookings_confirmed += 1
 
 
+def _alerts(conn: Connection, counts: _Counts, since: datetime, until: datetime) -> None:
+    query = select(t.tracking_alerts.c.partner_id, t.tracking_alerts.c.kind).where(
+        t.tracking_alerts.c.raised_at >= since, t.tracking_alerts.c.raised_at < until
+    )
+    for partner_id, kind in conn.execute(query):
+        found = counts.partner(partner_id).alerts_by_kind
+        found[kind] = found.get(kind, 0) + 1
+
+
 def _trend(counts: _Counts, days: Iterable[date]) -> list[DayTotals]:
     return [DayTotals(d, counts.files[d], counts.pos[d], counts.errors[d]) for d in days]
 
@@ -236,6 +247,7 @@ def collect(
         _findings(conn, counts, day_start, until)
         _sent(conn, counts, day_start, until)
         _bookings(conn, counts, day_start, until)
+        _alerts(conn, counts, day_start, until)
     partners = [counts.partners[k] for k in sorted(counts.partners)]
     for p in partners:
         p.findings_by_code = dict(sorted(p.findings_by_code.items()))

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from orderport.cli import app
 from orderport.formats import csv_reader
 from orderport.pipeline import crash_recovery, ops_alerts
+from orderport.reports.collect import collect
 from orderport.store import ledger
 from orderport.store.lifecycle import upsert_partner
 from orderport.store.tables import inbound_files
@@ -104,6 +105,8 @@ def test_stuck_claims_and_refused_channels_are_alerted_once(engine) -> None:
         (ops_alerts.OpsKind.STUCK_CLAIM, f"file:{file_id}")
     ]
     assert ops_alerts.ops_alerts_pass(engine, now) == []
+    (acme,) = collect(engine, now.date(), now=now).partners
+    assert acme.alerts_by_kind == {"ops_stuck_claim": 1}  # in the nightly report data
     errors = ["acme: sftp host key for example.net changed (expected SHA256:abc)"]
     refused = ops_alerts.channel_alerts(errors, retriable=[])
     assert [a.kind for a in ops_alerts.raise_alerts(engine, refused, now)] == [
