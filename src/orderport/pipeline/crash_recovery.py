@@ -316,14 +316,17 @@ class TemporaryCleaner(Protocol):
 
 
 def orphan_claims(channel: Channel, home: Path) -> list[Claimed]:
-    """Files in processing/ renamed there by a process that has died (found at once; files of
-    unknown owners are left to the channel's own stale-claim recovery)."""
+    """Files in processing/ renamed there by a process that has died, or by this process in an
+    earlier claim step that failed before recording them (called at the start of a claim step,
+    when none of this process's claims for the partner are in flight). Files of unknown owners
+    are left to the channel's own stale-claim recovery."""
     if not isinstance(channel, ProcessingLister):
         return []
     found: list[Claimed] = []
+    mine = owner_tag()
     for claimed in channel.claims_in_processing():
         tag = claim_owner_tag(claim_basename(claimed))
-        if tag is not None and tag_owner_alive(home, tag) is False:
+        if tag is not None and (tag == mine or tag_owner_alive(home, tag) is False):
             found.append(claimed)
     return found
 

@@ -45,7 +45,7 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.partners import PartnerProfile, apply_mapping, load_profiles, profiles_dir
 from orderport.partners import read_settings as profile_read_settings
-from orderport.pipeline import crash_recovery
+from orderport.pipeline import crash_recovery, ops_alerts
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
 from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
@@ -185,6 +185,7 @@ def claim_files(
     channel = context.channel(profile)
     ids: list[int] = []
     failures: list[str] = []
+    refused: list[str] = []
     crash_recovery.register_owner(home)
     crash_recovery.clean_work_copies(workdir, home)
     try:
@@ -198,7 +199,7 @@ def claim_files(
         for candidate in channel.list_candidates():
             if limit is not None and len(ids) >= limit:
                 break
-            claimed_now = _claim(channel, candidate)
+            claimed_now = _claim(channel, candidate, refused)
             if claimed_now is None:
                 continue
             crash_point("after_channel_claim")
@@ -207,6 +208,10 @@ def claim_files(
             )
     finally:
         channel.close()
+        if refused:
+            ops_alerts.raise_alerts(
+                engine, ops_alerts.unclaimable(partner_id, refused), datetime.now(UTC)
+            )
     if failures:
         raise crash_recovery.PartialClaim(
             f"{len(failures)} file(s) could not be fetched (the next pass retries): "
@@ -235,11 +240,12 @@ def _take_or_note(
         return []
 
 
-def _claim(channel: Channel, candidate: Candidate) -> Claimed | None:
+def _claim(channel: Channel, candidate: Candidate, refused: list[str]) -> Claimed | None:
     try:
         return channel.claim(candidate)
     except ChannelRefused as exc:  # hostile name: stays where it is, for an operator
         log.warning("not claiming %s: %s", safe_display_name(candidate.name), exc)
+        refused.append(str(exc))
         return None
 
 

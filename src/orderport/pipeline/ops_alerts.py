@@ -37,6 +37,7 @@ class OpsKind(StrEnum):
     DELIVERY_PARKED = "ops_delivery_parked"
     CHANNEL_REFUSED = "ops_channel_refused"
     CHANNEL_FAILING = "ops_channel_failing"
+    UNCLAIMABLE_NAME = "ops_unclaimable_name"
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,19 @@ def channel_alerts(errors: Iterable[str], retriable: Iterable[str]) -> list[OpsA
             )
         )
     return found
+
+
+def unclaimable(partner_id: str, reasons: Iterable[str]) -> list[OpsAlert]:
+    """Files left on the channel because their names cannot be claimed (``a\\b.csv``)."""
+    return [
+        OpsAlert(
+            partner_id,
+            OpsKind.UNCLAIMABLE_NAME,
+            "name:" + hashlib.sha256(reason.encode("utf-8", "replace")).hexdigest()[:16],
+            f"a file was left on the channel, its name cannot be taken in: {reason}",
+        )
+        for reason in reasons
+    ]
 
 
 def raise_alerts(

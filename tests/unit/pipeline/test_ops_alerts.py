@@ -9,13 +9,15 @@ import pytest
 from sqlalchemy import update
 from typer.testing import CliRunner
 
+from orderport.channels import TransportError
+from orderport.channels.folder import FolderChannel
 from orderport.cli import app
 from orderport.formats import csv_reader
 from orderport.pipeline import crash_recovery, ops_alerts
 from orderport.reports.collect import collect
 from orderport.store import ledger
 from orderport.store.lifecycle import upsert_partner
-from orderport.store.tables import inbound_files
+from orderport.store.tables import inbound_files, tracking_alerts
 
 SAMPLES = Path(__file__).parents[3] / "sample_files"
 SQLITE_ONLY = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -124,3 +126,58 @@ def test_claim_tokens_name_a_live_owner_and_dead_owners_are_told() -> None:
     assert crash_recovery.owner_alive(f"{host}:999999999:{start}:{rand}") is False
     assert crash_recovery.owner_alive("elsewhere:1:1:abcd") is None
     assert crash_recovery.owner_alive("0123456789abcdef") is None
+
+
+def _pass(home: Path, engine):  # type: ignore[no-untyped-def]
+    from orderport.partners import load_profiles, profiles_dir
+    from orderport.pipeline.intake import IntakeContext, intake_pass
+
+    ctx = IntakeContext(home=home, profiles=load_profiles(profiles_dir()))
+    return intake_pass(engine, home=home, ctx=ctx)
+
+
+@SQLITE_ONLY
+def test_unclaimable_name_is_alerted_once(cli_env: Path, engine) -> None:
+    drop(cli_env, "a\\b.csv", (SAMPLES / "csv" / "canonical_valid.csv").read_bytes())
+    _pass(cli_env, engine)
+    with engine.connect() as conn:
+        kinds = [r.kind for r in conn.execute(tracking_alerts.select())]
+    assert kinds == ["ops_unclaimable_name"]
+    _pass(cli_env, engine)
+    with engine.connect() as conn:
+        assert len(list(conn.execute(tracking_alerts.select()))) == 1
+    assert (cli_env / "drop" / "acme" / "a\\b.csv").exists()
+
+
+@SQLITE_ONLY
+def test_one_file_failing_to_download_does_not_abort_the_claim_step(
+    cli_env: Path, engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    valid = (SAMPLES / "csv" / "canonical_valid.csv").read_bytes()
+    for i in range(4):
+        body = valid.replace(b"PO-1001", f"PO-5{i}".encode()).replace(
+            b"PO-1002", f"PO-4{i}".encode()
+        )
+        drop(cli_env, f"orders-{i}.csv", body)
+    fetch = FolderChannel.fetch
+
+    def flaky(self: FolderChannel, claimed, workdir):  # type: ignore[no-untyped-def]
+        if claimed.candidate.name == "orders-1.csv":
+            raise TransportError("connection lost mid-download")
+        return fetch(self, claimed, workdir)
+
+    monkeypatch.setattr(FolderChannel, "fetch", flaky)
+    summary = _pass(cli_env, engine)
+    assert sorted(o.original_name for o in summary.outcomes) == [
+        "orders-0.csv",
+        "orders-2.csv",
+        "orders-3.csv",
+    ]
+    assert any("connection lost mid-download" in e for e in summary.errors)
+    monkeypatch.setattr(FolderChannel, "fetch", fetch)
+    # The next pass takes the file left in processing/ at once (not after --reclaim-after).
+    again = _pass(cli_env, engine)
+    assert [o.original_name for o in again.outcomes] == ["orders-1.csv"]
+    assert again.errors == []
+    with engine.connect() as conn:
+        assert len(ledger.list_files(conn)) == 4
