@@ -30,7 +30,12 @@ from orderport.channels.base import (
     TransportError,
 )
 from orderport.channels.claims import claim_basename, is_stale, recovered
-from orderport.channels.completeness import Entry, StabilityTracker, complete_after_wait
+from orderport.channels.completeness import (
+    Entry,
+    StabilityTracker,
+    complete_after_wait,
+    lone_markers,
+)
 from orderport.channels.names import (
     TEMPORARY,
     check_outbound_name,
@@ -322,6 +327,11 @@ class SftpChannel:
             recovered(s.inbox, s.processing, e.name, e.size, e.mtime)
             for e in self._entries(s.processing)
         ]
+
+    def lone_markers(self) -> list[str]:
+        """Done-markers in the inbox whose data file never came (older than an hour)."""
+        s = self.settings
+        return lone_markers(self._entries(s.inbox), s.completeness)
 
     def stray_temporaries(self) -> list[str]:
         """Names of partial deliveries (ours, by their pattern) in the outbox."""

@@ -13,6 +13,7 @@ the commit -> the row is final but not finished, and the next pass only finishes
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import secrets
@@ -206,6 +207,10 @@ def claim_files(
             ids.extend(
                 _take_or_note(engine, channel, profile, claimed_now, workdir, home, token, failures)
             )
+        with contextlib.suppress(ChannelError):
+            markers = ops_alerts.lone_marker_alerts(channel, partner_id)
+            if markers:
+                ops_alerts.raise_alerts(engine, markers, datetime.now(UTC))
     finally:
         channel.close()
         if refused:

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Final
+from typing import Final, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Engine, insert, select
 
@@ -38,6 +38,7 @@ class OpsKind(StrEnum):
     CHANNEL_REFUSED = "ops_channel_refused"
     CHANNEL_FAILING = "ops_channel_failing"
     UNCLAIMABLE_NAME = "ops_unclaimable_name"
+    LONE_MARKER = "ops_lone_marker"
 
 
 @dataclass(frozen=True)
@@ -138,6 +139,26 @@ def unclaimable(partner_id: str, reasons: Iterable[str]) -> list[OpsAlert]:
             f"a file was left on the channel, its name cannot be taken in: {reason}",
         )
         for reason in reasons
+    ]
+
+
+@runtime_checkable
+class MarkerLister(Protocol):
+    def lone_markers(self) -> list[str]: ...
+
+
+def lone_marker_alerts(channel: object, partner_id: str) -> list[OpsAlert]:
+    """Done-markers older than the limit whose data file never arrived."""
+    if not isinstance(channel, MarkerLister):
+        return []
+    return [
+        OpsAlert(
+            partner_id,
+            OpsKind.LONE_MARKER,
+            f"marker:{name[:180]}",
+            f"the done-marker {name!r} has waited over an hour for its data file",
+        )
+        for name in channel.lone_markers()
     ]
 
 

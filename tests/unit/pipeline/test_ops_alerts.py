@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -181,3 +182,20 @@ def test_one_file_failing_to_download_does_not_abort_the_claim_step(
     assert again.errors == []
     with engine.connect() as conn:
         assert len(ledger.list_files(conn)) == 4
+
+
+def test_lone_done_markers_older_than_an_hour_are_alerted(tmp_path: Path) -> None:
+    from orderport.channels.base import Completeness, CompletenessSettings
+    from orderport.channels.folder import FolderSettings
+
+    settings = CompletenessSettings(convention=Completeness.DONE_MARKER, marker_suffix=".done")
+    channel = FolderChannel(FolderSettings(root=tmp_path, completeness=settings))
+    inbox = tmp_path / "inbox"
+    for name in ("orders.csv", "orders.csv.done", "lost.csv.done", "fresh.csv.done"):
+        (inbox / name).write_bytes(b"x")
+    old = datetime.now(UTC).timestamp() - 7200
+    for name in ("orders.csv.done", "lost.csv.done"):
+        os.utime(inbox / name, (old, old))
+    alerts = ops_alerts.lone_marker_alerts(channel, "acme")
+    assert [a.subject for a in alerts] == ["marker:lost.csv.done"]
+    assert "waited over an hour" in alerts[0].message
