@@ -10,7 +10,6 @@ from rich.console import Console
 from rich.table import Table
 
 from orderport.channels import safe_display_name
-from orderport.pipeline import ops_alerts
 from orderport.pipeline.deliver import deliver_pending
 from orderport.pipeline.intake import intake_pass, reclaim_stuck, reprocess
 from orderport.settings import home_dir
@@ -75,11 +74,6 @@ def intake(
     console.print(table)
     for error in summary.errors:
         console.print(f"[red]{error}[/]", markup=True)
-    ops_alerts.raise_alerts(
-        engine,
-        ops_alerts.channel_alerts(summary.errors, summary.retriable),
-        datetime.now(UTC),
-    )
     if summary.errors:
         raise typer.Exit(1)
     refused = [

@@ -687,6 +687,7 @@ def intake_pass(
             log.exception("partner %s: claiming failed", partner_id)
             summary.errors.append(f"{partner_id}: failed: {type(exc).__name__}: {exc}")
             summary.failed.append(partner_id)
+    ops_alerts.after_pass(engine, home, wanted, summary.errors, summary.retriable, context.profiles)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
     summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from pathlib import Path
 from typing import Final, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, Engine, insert, select
@@ -123,7 +125,7 @@ def channel_alerts(errors: Iterable[str], retriable: Iterable[str]) -> list[OpsA
                 partner_id,
                 OpsKind.CHANNEL_REFUSED,
                 f"channel:{digest}",
-                f"the partner's channel refuses us: {message}",
+                f"the partner's channel cannot be used, an operator must act: {message}",
             )
         )
     return found
@@ -160,6 +162,67 @@ def lone_marker_alerts(channel: object, partner_id: str) -> list[OpsAlert]:
         )
         for name in channel.lone_markers()
     ]
+
+
+CHANNEL_FAILING_AFTER: Final = timedelta(minutes=60)
+_FAILURES_FILE: Final = "channel_failures.json"
+
+
+def channel_failing(
+    home: Path,
+    partner_ids: Iterable[str],
+    retriable: Iterable[str],
+    now: datetime,
+    limit: timedelta = CHANNEL_FAILING_AFTER,
+) -> list[OpsAlert]:
+    """Partners whose channel has failed on every pass for longer than ``limit``.
+
+    The first failure of the current run of failures is kept per partner in
+    ``$ORDERPORT_HOME/ops/channel_failures.json``; a pass that reaches the channel clears it."""
+    path = home / "ops" / _FAILURES_FILE
+    try:
+        since: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        since = {}
+    failing = set(retriable)
+    for partner_id in partner_ids:
+        if partner_id in failing:
+            since.setdefault(partner_id, now.isoformat())
+        else:
+            since.pop(partner_id, None)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(f".{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(since, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    found = []
+    for partner_id, first in since.items():
+        started = datetime.fromisoformat(first)
+        if partner_id in failing and now - started > limit:
+            found.append(
+                OpsAlert(
+                    partner_id,
+                    OpsKind.CHANNEL_FAILING,
+                    f"since:{first}",
+                    f"the partner's channel has failed on every pass since {first} "
+                    f"(over {int(limit.total_seconds() // 60)} minutes)",
+                )
+            )
+    return found
+
+
+def after_pass(
+    engine: Engine,
+    home: Path,
+    partner_ids: Sequence[str],
+    errors: Sequence[str],
+    retriable: Sequence[str],
+    profiles: Mapping[str, PartnerProfile] | None = None,
+) -> list[OpsAlert]:
+    """The channel alerts of one intake pass (refused channels, channels failing too long)."""
+    now = datetime.now(UTC)
+    found = channel_alerts(errors, retriable)
+    found += channel_failing(home, partner_ids, retriable, now)
+    return raise_alerts(engine, found, now, profiles)
 
 
 def raise_alerts(

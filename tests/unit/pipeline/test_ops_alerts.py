@@ -199,3 +199,17 @@ def test_lone_done_markers_older_than_an_hour_are_alerted(tmp_path: Path) -> Non
     alerts = ops_alerts.lone_marker_alerts(channel, "acme")
     assert [a.subject for a in alerts] == ["marker:lost.csv.done"]
     assert "waited over an hour" in alerts[0].message
+
+
+def test_channel_failing_longer_than_the_limit_is_alerted(tmp_path: Path) -> None:
+    start = datetime(2026, 12, 6, 3, 0, tzinfo=UTC)
+    assert ops_alerts.channel_failing(tmp_path, ["acme", "beta"], ["acme"], start) == []
+    later = start + timedelta(minutes=30)
+    assert ops_alerts.channel_failing(tmp_path, ["acme", "beta"], ["acme"], later) == []
+    late = start + timedelta(minutes=61)
+    (alert,) = ops_alerts.channel_failing(tmp_path, ["acme", "beta"], ["acme"], late)
+    assert alert.kind is ops_alerts.OpsKind.CHANNEL_FAILING
+    assert alert.subject == f"since:{start.isoformat()}"
+    # A pass that reaches the channel ends the run of failures.
+    assert ops_alerts.channel_failing(tmp_path, ["acme"], [], late) == []
+    assert ops_alerts.channel_failing(tmp_path, ["acme"], ["acme"], late) == []
