@@ -213,3 +213,36 @@ def test_channel_failing_longer_than_the_limit_is_alerted(tmp_path: Path) -> Non
     # A pass that reaches the channel ends the run of failures.
     assert ops_alerts.channel_failing(tmp_path, ["acme"], [], late) == []
     assert ops_alerts.channel_failing(tmp_path, ["acme"], ["acme"], late) == []
+
+
+def test_parked_delivery_and_crashed_file_are_alerted(engine) -> None:
+    from orderport.store import outbox as box
+
+    now = datetime.now(UTC)
+    with engine.begin() as conn:
+        upsert_partner(conn, "acme", "Acme")
+        item = box.enqueue(conn, "acme", "result_csv", b"x", extension="csv")
+        for _ in range(5):
+            box.mark_attempt_failed(conn, item, "connection refused", max_attempts=5)
+        file_id = ledger.record_claimed(
+            conn,
+            partner_id="acme",
+            sha256="1" * 64,
+            original_name="poison.xlsx",
+            size=1,
+            channel="folder",
+            channel_ref=None,
+            archive_path=None,
+            claim_token="x",
+            detail={ledger.CRASHES_KEY: 3},
+        )
+        ledger.set_state(
+            conn,
+            file_id,
+            ledger.FileState.FAILED,
+            error=crash_recovery.crash_reason(3),
+            detail={ledger.CRASHES_KEY: 3},
+        )
+    kinds = sorted(a.kind.value for a in ops_alerts.ops_alerts_pass(engine, now))
+    assert kinds == ["ops_delivery_parked", "ops_file_crashed"]
+    assert ops_alerts.ops_alerts_pass(engine, now) == []
