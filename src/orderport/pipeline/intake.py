@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-import secrets
 import signal
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -723,5 +722,5 @@ def reprocess(
                 f"inbound file #{file_id} cannot be reprocessed: its archive was purged on "
                 f"{purged} (past the retention); ask the partner to send it again"
             )
-        ledger.reopen(conn, file_id, secrets.token_hex(8))
+        ledger.reopen(conn, file_id, crash_recovery.claim_token())
     return _process_one(engine, file_id, context)
