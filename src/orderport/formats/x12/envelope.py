@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from orderport.formats.base import FormatError
+from orderport.formats.numbers import count_value, preview
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.results import (
     GroupResult,
@@ -165,12 +166,12 @@ class _Walker:
         ts.segments.append(segment)
         count = len(ts.segments)
         declared = _field(segment, 1)
-        if declared != str(count) and not (declared.isdigit() and int(declared) == count):
+        if count_value(declared) != count:
             ts.result.errors.append(r.SET_COUNT_MISMATCH)
             self.set_finding(
                 ts,
                 "envelope.se_count",
-                f"SE01 says {declared!r} segments but the set has {count} (ST to SE)",
+                f"SE01 says {preview(declared)} segments but the set has {count} (ST to SE)",
                 1,
             )
         if _field(segment, 2) != ts.result.control_number:
@@ -188,7 +189,7 @@ class _Walker:
             raise FormatError("GE without a GS", self.where("GE"))
         declared = _field(segment, 1)
         group = self.group
-        group.declared_set_count = int(declared) if declared.isdigit() else None
+        group.declared_set_count = count_value(declared)
         problems = []
         if group.declared_set_count != len(group.sets):
             group.errors.append(r.GROUP_COUNT_MISMATCH)
@@ -230,7 +231,7 @@ class _Walker:
                     f"{interchange.info.control_number!r}",
                 )
             )
-        if not declared.isdigit() or int(declared) != len(interchange.groups):
+        if count_value(declared) != len(interchange.groups):
             interchange.errors.append(r.ISA_GROUP_COUNT_INVALID)
             problems.append(
                 (
