@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any, Final
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
-from orderport.formats.tabular.columns import COLUMNS, TEXT, Cell, Column, Header, header_key
+from orderport.formats.tabular.columns import COLUMNS, TEXT, Cell, Column, Header
 from orderport.formats.tabular.paths import (
     deep_merge_missing,
     has_path,
@@ -23,6 +23,7 @@ from orderport.formats.tabular.paths import (
     set_path,
 )
 from orderport.formats.tabular.provenance import CellProvenance
+from orderport.formats.tabular.row_kinds import RowKinds
 from orderport.formats.tabular.values import ValueParser, ValueProblem, cell_text
 from orderport.model import Finding, Severity, SourceLocation
 
@@ -49,7 +50,8 @@ _DEFAULTABLE_FIELDS: Final = frozenset(
 
 _QUANTITY: Final = ("quantity",)
 
-_TOTAL_WORDS: Final = ("total", "grandtotal", "subtotal", "sum", "totals", "gesamt", "summe")
+_ITEM_COLUMNS: Final = frozenset({"sku", "buyer_sku", "vendor_sku", "gtin", "style_id"})
+_FREE_TEXT_COLUMNS: Final = frozenset({"description", "style_name", "notes", "product_category"})
 
 
 @dataclass
@@ -134,6 +136,43 @@ class PoAssembler:
             )
             for _, label in header.unknown
         ]
+        self._file_findings.extend(
+            Finding(
+                code="read.column_matched",
+                severity=Severity.INFO,
+                path="$",
+                message=(
+                    f"column {found.label!r} was read as {found.column} (header vocabulary: "
+                    f"{found.wording!r}); pin it with mapping.column_aliases if that is wrong"
+                ),
+                location=SourceLocation(
+                    file=filename, sheet=sheet, row=header.row, column=found.label
+                ),
+            )
+            for found in header.inferred
+        )
+        self._file_findings.extend(
+            Finding(
+                code="read.column_ignored",
+                severity=Severity.INFO,
+                path="$",
+                message=f"column {label!r} is recognised but not read (not a PO field)",
+                location=SourceLocation(file=filename, sheet=sheet, row=header.row, column=label),
+            )
+            for _, label in header.ignored
+        )
+        self.kinds = RowKinds(settings.totals_labels)
+        self._item_positions = [
+            b.index for b in header.columns if b.column.name in _ITEM_COLUMNS
+        ]
+        quantity = [b.index for b in header.columns if b.column.name == "quantity"]
+        self._quantity_pos = quantity[0] if quantity else None
+        self._text_positions = sorted(
+            {b.index for b in header.columns} | {i for i, _ in header.unknown}
+        )
+        self._free_text = frozenset(
+            b.index for b in header.columns if b.column.name in _FREE_TEXT_COLUMNS
+        )
         self._orphans: list[Finding] = []
         self._column_defaults, self._field_defaults = self._split_defaults(settings.defaults)
 
@@ -169,8 +208,13 @@ class PoAssembler:
         first = cells[self._po_number_pos]
         po_number = first.strip() if first.__class__ is str else cell_text(first)
         pending = self._pending
+        has_item = any(cells[i] is not None and cell_text(cells[i]) for i in self._item_positions)
+        if not has_item and self._is_totals_or_note(row, cells, po_number):
+            return
         if pending is None or pending.po_number != po_number:
-            if not po_number or header_key(po_number) in _TOTAL_WORDS:
+            if po_number and self.kinds.is_total_label(po_number):
+                return  # "TOTAL UNITS" in the PO column
+            if not po_number:
                 self._row_without_po(row, cells)
                 return
             if pending is not None:
@@ -211,11 +255,50 @@ class PoAssembler:
                 SourceLocation(file=self.filename, sheet=self.sheet, row=self.header.row),
             )
 
+    def _is_totals_or_note(self, row: int, cells: Sequence[Cell], po_number: str) -> bool:
+        """A row with no item: totals ("Total", "Summe", ...) or a note; never a line."""
+        texts: list[str] = []
+        kinds = self.kinds
+        for i in self._text_positions:
+            cell = cells[i] if i < len(cells) else None
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            text = cell.strip()
+            if kinds.is_short_total(text) if i in self._free_text else kinds.is_total_label(text):
+                return True
+            texts.append(text)
+        quantity = self._quantity_pos
+        has_quantity = (
+            quantity is not None and cells[quantity] is not None and cell_text(cells[quantity])
+        )
+        if has_quantity or not texts:
+            return False
+        note = po_number or texts[0]
+        if (not po_number and len(texts) <= 2) or self.kinds.is_note(note):
+            self.note(
+                Finding(
+                    code="read.note_row",
+                    severity=Severity.INFO,
+                    path="$",
+                    message=f"row {row} is a note, not a line: {texts[0][:80]!r}",
+                    location=self.location(row),
+                )
+            )
+            return True
+        return False
+
+    def note_file(self, finding: Finding) -> None:
+        """A finding about the whole file: given to the first PO."""
+        if self._pending is not None:
+            self._pending.findings.append(finding)
+        else:
+            self._file_findings.append(finding)
+
     def _row_without_po(self, row: int, cells: Sequence[Cell]) -> None:
         values = [c for c in cells if c is not None and cell_text(c) != ""]
         if not values:
             return  # blank row
-        if any(isinstance(c, str) and header_key(c) in _TOTAL_WORDS for c in values) or all(
+        if any(isinstance(c, str) and self.kinds.is_total_label(c) for c in values) or all(
             _is_number(c) for c in values
         ):
             return  # totals row

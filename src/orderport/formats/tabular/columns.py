@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from orderport.formats.base import FormatError
+from orderport.formats.tabular.vocabulary import IGNORE, lookup, vocabulary_key
 from orderport.model import SourceLocation
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
@@ -152,17 +153,39 @@ def alias_map(aliases: dict[str, str]) -> dict[str, str]:
                 "which is not a canonical column"
             )
         out[header_key(partner)] = target
+        out.setdefault(vocabulary_key(partner), target)
     return out
 
 
 def match_header(cell: Cell, aliases: dict[str, str]) -> str | None:
-    """The canonical column a header cell names, or None."""
+    """The canonical column a header cell names, or None (vocabulary: its first candidate)."""
+    found = classify_header(cell, aliases)
+    if found is None or found[1] == IGNORE:
+        return None
+    return found[1]
+
+
+def classify_header(cell: Cell, aliases: dict[str, str]) -> tuple[str, str, str] | None:
+    """(how, column, wording) for a header cell: how is alias, canonical or vocabulary.
+
+    ``column`` may be ``_ignore`` (recognised, not read) or, for vocabulary matches,
+    several candidates joined by ``|``.
+    """
     if not isinstance(cell, str):
         return None
     key = header_key(cell)
     if not key:
         return None
-    return aliases.get(key) or _CANONICAL_KEYS.get(key)
+    alias = aliases.get(key) or aliases.get(vocabulary_key(cell))
+    if alias is not None:
+        return "alias", alias, cell
+    canonical = _CANONICAL_KEYS.get(key)
+    if canonical is not None:
+        return "canonical", canonical, cell
+    entry = lookup(cell)
+    if entry is None:
+        return None
+    return "vocabulary", "|".join(entry.candidates), entry.wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +198,22 @@ class BoundColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class Inferred:
+    """A header matched through the vocabulary (reported so the operator can pin it)."""
+
+    index: int
+    label: str
+    column: str
+    wording: str
+
+
+@dataclass(frozen=True, slots=True)
 class Header:
     columns: list[BoundColumn]
     unknown: list[tuple[int, str]]
     row: int
+    inferred: list[Inferred] = field(default_factory=list)
+    ignored: list[tuple[int, str]] = field(default_factory=list)
 
 
 def bind_header(
@@ -187,36 +222,67 @@ def bind_header(
     aliases: dict[str, str],
     label_for: Callable[[int, str], str] | None = None,
     filename: str | None = None,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    require_po_number: bool = True,
 ) -> Header:
     """Map the header cells to canonical columns.
 
-    ``label_for(index, text)`` gives the column label shown to partners (XLSX: "C (Qty)");
-    by default it is the header text itself.
+    Exact names and the partner's aliases bind first; vocabulary matches then take their first
+    candidate column that is still free (a second header for a taken column is ignored with a
+    note). ``ignore`` holds header keys the partner wants skipped. ``label_for(index, text)``
+    gives the column label shown to partners (XLSX: "C (Qty)"); by default the header text.
     """
-    bound: list[BoundColumn] = []
     unknown: list[tuple[int, str]] = []
-    seen: dict[str, BoundColumn] = {}
+    ignored: list[tuple[int, str]] = []
+    exact: list[tuple[int, str, str]] = []
+    loose: list[tuple[int, str, tuple[str, ...], str]] = []
     for index, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
         label = label_for(index, text) if label_for else text
-        name = match_header(text, aliases)
-        if name is None:
+        if header_key(text) in ignore or vocabulary_key(text) in ignore:
+            ignored.append((index, label))
+            continue
+        found = classify_header(text, aliases)
+        if found is None:
             unknown.append((index, label))
             continue
+        how, column, wording = found
+        if how == "vocabulary":
+            candidates = tuple(column.split("|"))
+            if candidates == (IGNORE,):
+                ignored.append((index, label))
+            else:
+                loose.append((index, label, candidates, wording))
+        else:
+            exact.append((index, label, column))
+    seen: dict[str, BoundColumn] = {}
+    for index, label, name in exact:
         if name in seen:
             raise FormatError(
                 f"columns {seen[name].label!r} and {label!r} both map to {name!r}; "
                 "remove one or fix the column aliases",
                 SourceLocation(file=filename, row=row, column=label),
             )
-        col = BoundColumn(index, COLUMNS[name], label)
-        seen[name] = col
-        bound.append(col)
-    if "po_number" not in seen:
+        seen[name] = BoundColumn(index, COLUMNS[name], label)
+    inferred: list[Inferred] = []
+    # Single-candidate words first, so "Material" takes buyer_sku before SAP's "Item" decides.
+    for index, label, candidates, wording in sorted(loose, key=lambda x: (len(x[2]) > 1, x[0])):
+        if not require_po_number and len(candidates) > 1:
+            candidates = tuple(c for c in candidates if c != "po_number")
+        name = next((c for c in candidates if c not in seen), None)
+        if name is None:
+            ignored.append((index, label))
+            continue
+        seen[name] = BoundColumn(index, COLUMNS[name], label)
+        inferred.append(Inferred(index, label, name, wording))
+    if require_po_number and "po_number" not in seen:
         raise FormatError(
-            "no po_number column in the header (name one 'po_number' or add a column alias)",
+            "no po_number column in the header (name one 'po_number', e.g. 'PO Number', "
+            "or add a column alias)",
             SourceLocation(file=filename, row=row),
         )
-    return Header(bound, unknown, row)
+    bound = sorted(seen.values(), key=lambda b: b.index)
+    return Header(bound, unknown, row, sorted(inferred, key=lambda i: i.index), sorted(ignored))

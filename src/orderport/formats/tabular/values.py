@@ -25,6 +25,7 @@ from orderport.formats.tabular.columns import (
     UPPER,
     Cell,
 )
+from orderport.formats.tabular.dates import auto_formats, looks_like_serial, parse_date
 from orderport.model import Severity
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -43,6 +44,9 @@ _BOOLEANS: Final = {
     "0": False,
 }
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+_CURRENCY_SYMBOLS: Final = ("€", "$", "£", "¥", "CHF", "EUR", "USD", "GBP")
+_COMMA_GROUPS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+")
+_POINT_GROUPS = re.compile(r"[-+]?[0-9]{1,3}(?:\.[0-9]{3})+")
 
 
 class ValueProblem(Exception):
@@ -76,12 +80,21 @@ def cell_text(value: Cell) -> str:
 
 
 class ValueParser:
-    """Per-file value parsing with the partner's settings; caches repeated date texts."""
+    """Per-file value parsing with the partner's settings; caches repeated date texts.
+
+    Where the profile is silent (``decimal_comma`` None, no ``date_formats``) the parser is in
+    automatic mode: a number is read by its own shape ("12,50" and "1.234,50" are decimal commas;
+    only "1,234" needs the file's decision, ``grouping_comma``) and dates are tried in
+    ``dates.AUTO_FORMATS`` order, day-first or month-first as ``infer_locale`` decided for the file.
+    """
 
     def __init__(self, settings: ReadSettings, excel_serials: bool = False) -> None:
-        self.decimal_comma = settings.decimal_comma
-        self.date_formats = settings.date_formats
+        self.auto_numbers = settings.decimal_comma is None
+        self.decimal_comma = bool(settings.decimal_comma)
+        self.auto_dates = not settings.date_formats
+        self.date_formats = settings.date_formats or auto_formats(day_first=False)
         self.excel_serials = excel_serials
+        self.auto_serials = self.auto_dates and not excel_serials
         self._dates: dict[str, str] = {}
 
     def converter(self, kind: str) -> Callable[[Cell], Any]:
@@ -127,6 +140,8 @@ class ValueParser:
         if isinstance(value, int | float):
             return cell_text(value)
         text = cell_text(value)
+        if self.auto_numbers:
+            return self._auto_decimal(text)
         if self.decimal_comma:
             if _PLAIN_DECIMAL_COMMA.fullmatch(text):
                 return text.replace(",", ".")
@@ -151,6 +166,31 @@ class ValueParser:
             )
             raise ValueProblem("decimal", f"{text!r} is not a number{hint}")
         return format(number, "f")
+
+    def _auto_decimal(self, text: str) -> str:
+        """A number by its own shape; "1,234" / "1.234" follow the file's decision."""
+        body = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+        for symbol in _CURRENCY_SYMBOLS:
+            body = body.replace(symbol, "")
+        body = body.strip()
+        if body.endswith("-") and body[:-1].replace(",", "").replace(".", "").isdigit():
+            body = "-" + body[:-1]  # SAP writes negatives as 12,50-
+        comma, point = body.rfind(","), body.rfind(".")
+        if comma >= 0 and point >= 0:
+            decimal_comma = comma > point
+        elif comma >= 0:
+            decimal_comma = not _COMMA_GROUPS.fullmatch(body) or self.decimal_comma
+        elif point >= 0:
+            decimal_comma = bool(_POINT_GROUPS.fullmatch(body)) and self.decimal_comma
+        else:
+            decimal_comma = False
+        if decimal_comma:
+            cleaned = re.sub(r"[. ']", "", body).replace(",", ".")
+        else:
+            cleaned = re.sub(r"[, ']", "", body)
+        if _PLAIN_DECIMAL.fullmatch(cleaned.lstrip("+")):
+            return cleaned.lstrip("+")
+        raise ValueProblem("decimal", f"{text!r} is not a number")
 
     def integer(self, value: Cell) -> int:
         if value.__class__ is str and value.isdigit() and value.isascii():
@@ -190,16 +230,12 @@ class ValueParser:
         cached = self._dates.get(text)
         if cached is not None:
             return cached
-        parsed: str | None = None
-        for fmt in self.date_formats:
-            try:
-                parsed = datetime.strptime(text, fmt).date().isoformat()
-                break
-            except ValueError:
-                continue
+        parsed = parse_date(text, self.date_formats, english=self.auto_dates)
         if parsed is None:
             if self.excel_serials and text.isascii() and text.isdigit():
                 return self._serial(int(text), text)
+            if self.auto_serials and looks_like_serial(text):
+                return (_EXCEL_EPOCH + timedelta(days=int(text))).isoformat()
             raise ValueProblem(
                 "date",
                 f"{text!r} is not a date in the expected format "
