@@ -122,6 +122,9 @@ class PoAssembler:
         ]
         self._has_line_number = any(b.column.name == "line_number" for b in self.line_cols)
         self._po_number_pos = header.columns[self.po_index].index
+        self._real_po_column = (
+            header.virtual_start is None or self._po_number_pos < header.virtual_start
+        )
         self._width = max(b.index for b in header.columns) + 1
         self._seen: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._pending: _Pending | None = None
@@ -167,8 +170,10 @@ class PoAssembler:
         ]
         quantity = [b.index for b in header.columns if b.column.name == "quantity"]
         self._quantity_pos = quantity[0] if quantity else None
+        real = header.virtual_start
         self._text_positions = sorted(
-            {b.index for b in header.columns} | {i for i, _ in header.unknown}
+            {b.index for b in header.columns if real is None or b.index < real}
+            | {i for i, _ in header.unknown}
         )
         self._free_text = frozenset(
             b.index for b in header.columns if b.column.name in _FREE_TEXT_COLUMNS
@@ -273,8 +278,11 @@ class PoAssembler:
         )
         if has_quantity or not texts:
             return False
-        note = po_number or texts[0]
-        if (not po_number and len(texts) <= 2) or self.kinds.is_note(note):
+        if self._real_po_column and po_number:
+            is_note = self.kinds.is_note(po_number)  # "Please confirm ..." in the PO column
+        else:
+            is_note = len(texts) <= 2 or self.kinds.is_note(texts[0])
+        if is_note:
             self.note(
                 Finding(
                     code="read.note_row",

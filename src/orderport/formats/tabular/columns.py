@@ -214,6 +214,8 @@ class Header:
     row: int
     inferred: list[Inferred] = field(default_factory=list)
     ignored: list[tuple[int, str]] = field(default_factory=list)
+    virtual_start: int | None = None
+    """Columns from this index on hold PO values written above the table (form fields)."""
 
 
 def bind_header(

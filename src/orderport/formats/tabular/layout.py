@@ -94,6 +94,12 @@ def form_fields(
     return out
 
 
+def _is_form_row(cells: Sequence[Cell], aliases: dict[str, str]) -> bool:
+    """Labels ending in ':' with values after them ("PO Number: | 4711 | Date: | ...")."""
+    labels = [c for c in cells if isinstance(c, str) and c.strip().endswith(":")]
+    return len(labels) >= 1 and len(labels) * 2 >= len([c for c in cells if c not in (None, "")])
+
+
 @dataclass
 class Located:
     """The header and everything found above it."""
@@ -125,7 +131,14 @@ def locate(
         names = _columns_named(cells, aliases)
         line_names = {n for n in names if n in COLUMNS and COLUMNS[n].line}
         has_po = "po_number" in names or "po_number" in form_above
-        if len(names) >= 2 and has_po and (line_names or "po_number" in names):
+        all_text = all(c is None or isinstance(c, str) for c in cells)
+        if (
+            all_text
+            and len(names) >= 2
+            and has_po
+            and (line_names or len(names) >= 3)
+            and not _is_form_row(cells, aliases)
+        ):
             score = len(names)
             if best is None or score > best[0]:
                 best = (score, offset)
@@ -172,6 +185,7 @@ def locate(
         header.row,
         header.inferred,
         header.ignored,
+        virtual_start=width,
     )
     return Located(header, form, head[offset + 1 :], width)
 
@@ -197,14 +211,6 @@ class LayoutRows:
         self.quantity_index = quantity[0] if quantity else None
         self.consumed = located.consumed
 
-    def _is_quiet(self, cells: Sequence[Cell]) -> bool:
-        """No quantity on the row: it may be a form row or a repeated header."""
-        index = self.quantity_index
-        if index is None or index >= len(cells):
-            return True
-        value = cells[index]
-        return value is None or cell_text(value) == ""
-
     def _is_repeated_header(self, cells: Sequence[Cell]) -> bool:
         names = _columns_named(cells, self.aliases)
         return len(names) >= 2 and len(names & self.header_names) >= max(
@@ -212,8 +218,19 @@ class LayoutRows:
         )
 
     def rows(self, rest: Iterable[Row]) -> Iterator[Row]:
+        quantity = self.quantity_index
         for row, cells in _chain(self.consumed, rest):
-            if self._is_quiet(cells) and any(c is not None and cell_text(c) != "" for c in cells):
+            if self.form_names and any(
+                isinstance(c, str) and c.rstrip().endswith(":") for c in cells
+            ):
+                found = form_fields(row, cells, self.aliases, self.label_for)
+                if found and self._update_form(found):
+                    continue
+            if not any(c is not None and cell_text(c) != "" for c in cells):
+                yield row, cells  # blank: no form values, so it stays blank
+                continue
+            value = cells[quantity] if quantity is not None and quantity < len(cells) else None
+            if value is None or (isinstance(value, str) and not value.strip()[:1].isdigit()):
                 if self._is_repeated_header(cells):
                     continue
                 if self.form_names:
