@@ -75,9 +75,12 @@ def sniff_table_delimiter(text: str) -> str:
             widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
         except csv.Error:
             continue
-        common = Counter(widths).most_common(1)[0][0]
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        common = Counter(wide).most_common(1)[0][0]
         score = (common, -order, delimiter)
-        if common > 1 and score > best:
+        if score > best:
             best = score
     return best[2] if best[0] > 1 else sniff_delimiter(lines[0])
 

@@ -24,7 +24,12 @@ from orderport.formats.tabular.paths import (
 )
 from orderport.formats.tabular.provenance import CellProvenance
 from orderport.formats.tabular.row_kinds import RowKinds
-from orderport.formats.tabular.values import ValueParser, ValueProblem, cell_text
+from orderport.formats.tabular.values import (
+    ValueParser,
+    ValueProblem,
+    cell_text,
+    identifier_text,
+)
 from orderport.model import Finding, Severity, SourceLocation
 
 # Top-level PO fields that ReadSettings.defaults may supply as whole values (deep-merged).
@@ -212,6 +217,8 @@ class PoAssembler:
             cells = [*cells, *([None] * (self._width - len(cells)))]
         first = cells[self._po_number_pos]
         po_number = first.strip() if first.__class__ is str else cell_text(first)
+        if po_number.endswith(".0"):
+            po_number = _identifier_or_text(po_number)
         pending = self._pending
         has_item = any(cells[i] is not None and cell_text(cells[i]) for i in self._item_positions)
         if not has_item and self._is_totals_or_note(row, cells, po_number):
@@ -502,6 +509,13 @@ class PoAssembler:
         seen.move_to_end(pending.po_number)
         if len(seen) > self.memory:
             seen.popitem(last=False)
+
+
+def _identifier_or_text(text: str) -> str:
+    try:
+        return identifier_text(text)
+    except ValueProblem:
+        return text
 
 
 def _rows(first: int, last: int) -> str:

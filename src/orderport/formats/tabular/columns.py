@@ -20,6 +20,7 @@ Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 # Kinds of column values.
 TEXT: Final = "text"
+IDENT: Final = "ident"  # identifiers: text, never 4500123456.0
 LOWER: Final = "lower"  # enum codes written in lower case (purpose, entity_type, ...)
 UPPER: Final = "upper"  # ISO codes and incoterms (currency, country, shipment terms)
 DECIMAL: Final = "decimal"
@@ -47,24 +48,24 @@ def _address_columns(prefix: str) -> list[tuple[str, tuple[str, ...], str]]:
     ]
     cols.append((f"{prefix}_country", (prefix, "country"), UPPER))
     cols.append((f"{prefix}_country_name", (prefix, "country_name"), TEXT))
-    cols.append((f"{prefix}_location_id", (prefix, "location_id"), TEXT))
+    cols.append((f"{prefix}_location_id", (prefix, "location_id"), IDENT))
     return cols
 
 
 def _party_columns(role: str) -> list[tuple[str, tuple[str, ...], str]]:
     return [
-        (f"{role}_id", ("organisations", role, "id"), TEXT),
+        (f"{role}_id", ("organisations", role, "id"), IDENT),
         (f"{role}_name", ("organisations", role, "name"), TEXT),
     ]
 
 
 _PO_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
-    ("po_number", ("po_number",), TEXT),
+    ("po_number", ("po_number",), IDENT),
     ("purpose", ("purpose",), LOWER),
-    ("external_id", ("external_id",), TEXT),
-    ("original_po_number", ("original_po_number",), TEXT),
+    ("external_id", ("external_id",), IDENT),
+    ("original_po_number", ("original_po_number",), IDENT),
     ("uid", ("uid",), TEXT),
-    ("customer_reference", ("customer_reference",), TEXT),
+    ("customer_reference", ("customer_reference",), IDENT),
     ("po_type", ("po_type",), TEXT),
     ("po_source", ("po_source",), LOWER),
     ("order_date", ("order_date",), DATE),
@@ -99,13 +100,13 @@ _PO_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
 
 _LINE_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
     ("line_number", ("line_number",), INTEGER),
-    ("sku", ("sku",), TEXT),
-    ("buyer_sku", ("buyer_sku",), TEXT),
-    ("vendor_sku", ("vendor_sku",), TEXT),
+    ("sku", ("sku",), IDENT),
+    ("buyer_sku", ("buyer_sku",), IDENT),
+    ("vendor_sku", ("vendor_sku",), IDENT),
     ("gtin", ("gtin",), GTIN),
     ("atelier_code", ("atelier_code",), INTEGER),
     ("description", ("description",), TEXT),
-    ("style_id", ("style_id",), TEXT),
+    ("style_id", ("style_id",), IDENT),
     ("style_name", ("style_name",), TEXT),
     ("color", ("color",), TEXT),
     ("size", ("size",), TEXT),

@@ -18,6 +18,7 @@ from orderport.formats.tabular.columns import (
     DATE,
     DECIMAL,
     GTIN,
+    IDENT,
     INTEGER,
     LOWER,
     TEXT,
@@ -79,6 +80,28 @@ def cell_text(value: Cell) -> str:
     return str(value).strip()
 
 
+_FLOAT_NOISE = re.compile(r"[0-9]+\.0+")
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+")
+
+
+def identifier_text(value: Cell) -> str:
+    """An identifier as the partner wrote it: "4500123456.0" (a float export) -> "4500123456".
+
+    Numbers in scientific notation ("4.50012E+09", what Excel shows for a long number) cannot
+    be recovered and are refused.
+    """
+    text = cell_text(value)
+    if "." in text and _FLOAT_NOISE.fullmatch(text):
+        return text.split(".", 1)[0]
+    if ("E+" in text or "e+" in text) and _SCIENTIFIC.fullmatch(text):
+        raise ValueProblem(
+            "identifier",
+            f"{text!r} is a number in scientific notation; its digits are lost (format the "
+            "column as text before saving)",
+        )
+    return text
+
+
 class ValueParser:
     """Per-file value parsing with the partner's settings; caches repeated date texts.
 
@@ -101,6 +124,7 @@ class ValueParser:
         """The parsing function for a kind of column."""
         return {
             TEXT: cell_text,
+            IDENT: identifier_text,
             DECIMAL: self.decimal,
             DATE: self.date,
             INTEGER: self.integer,
@@ -114,6 +138,8 @@ class ValueParser:
     def parse(self, kind: str, value: Cell) -> object:
         if kind is TEXT:
             return cell_text(value)
+        if kind is IDENT:
+            return identifier_text(value)
         if kind is DECIMAL:
             return self.decimal(value)
         if kind is DATE:
@@ -271,8 +297,11 @@ class ValueParser:
         return stamp.isoformat().replace("+00:00", "Z")
 
     def gtin(self, value: Cell) -> str:
-        text = cell_text(value)
-        if isinstance(value, int | float) and not isinstance(value, bool) and len(text) < 12:
+        text = identifier_text(value)
+        was_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, str) and "." in value and _FLOAT_NOISE.fullmatch(value.strip()):
+            was_number = True  # "36000291452.0": a number cell exported by a script
+        if was_number and len(text) < 12:
             # A UPC typed into a number cell loses its leading zeros; zeros never change the
             # GS1 check digit, so padding back to 12 digits is safe.
             return text.rjust(12, "0")
