@@ -40,6 +40,8 @@ class ReadSettings:
     """None: decided from the file's numbers ("12,50" vs "12.50")."""
     date_formats: tuple[str, ...] = ()
     """Empty: ISO, then day/month order decided from all the file's dates, then text months."""
+    sheet_date_formats: tuple[str, ...] = ()
+    """Formats of dates typed as text in workbooks; empty: ``date_formats``."""
     column_aliases: dict[str, str] = field(default_factory=dict)
     ignore_columns: tuple[str, ...] = ()
     """Header texts of columns to skip silently."""

@@ -15,6 +15,7 @@ columns; numbers stored as text are read like typed ones. The workbook passes
 from __future__ import annotations
 
 import shutil
+from dataclasses import replace
 import tempfile
 from collections.abc import Iterator, Sequence
 from typing import BinaryIO, Final
@@ -174,6 +175,8 @@ class XlsxReader:
             return f"{column_letter(first_col + index)} ({text})"
 
         header: Header = located.header
+        if settings.sheet_date_formats:
+            settings = replace(settings, date_formats=settings.sheet_date_formats)
         parser = ValueParser(settings, excel_serials=True)
         layout = LayoutRows(located, aliases, label)
         rows = layout.rows(rest)

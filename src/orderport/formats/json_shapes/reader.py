@@ -56,7 +56,7 @@ class JsonReader:
                 f"unknown JSON variant {pinned!r} in the partner profile; "
                 f"known: {', '.join(SHAPES)}"
             )
-        for top in iter_top_values(stream, filename, settings.encoding):
+        for top in iter_top_values(stream, filename, settings.encoding or "utf-8"):
             em = Emitter(filename, top.line)
             doc = top.value
             if not isinstance(doc, dict):
