@@ -11,7 +11,7 @@ from typing import Any, BinaryIO
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
 from orderport.formats.json_shapes import canonical, inspectorio, loupe, threepl
-from orderport.formats.json_shapes.derive import derive_from_lines
+from orderport.formats.derive import derive_from_lines
 from orderport.formats.json_shapes.detect import SHAPES, detect_shape
 from orderport.formats.json_shapes.emit import Emitter
 from orderport.formats.json_shapes.framing import iter_top_values

@@ -435,6 +435,8 @@ class PoAssembler:
             line["line_number"] = index + 1
         pending.lines.append(line)
 
+    _provenance_of_finishing: CellProvenance
+
     def _finish(self, pending: _Pending) -> RawDocument:
         data: dict[str, Any] = {}
         record = pending.provenance.cells
@@ -463,6 +465,7 @@ class PoAssembler:
                 record.setdefault(parent, (row, None))
             record[json_path] = (row, bound.label)
         data["lines"] = pending.lines
+        self._provenance_of_finishing = pending.provenance
         self._apply_defaults(data)
         self._inherit_currency(data)
         self._remember(pending)
@@ -489,9 +492,20 @@ class PoAssembler:
             deep_merge_missing(data, self._field_defaults)
 
     def _inherit_currency(self, data: dict[str, Any]) -> None:
-        """unit_cost_currency and total_cost_currency default to the PO currency."""
+        """unit_cost_currency and total_cost_currency default to the PO currency.
+
+        Without a PO currency, the one every line's unit cost names becomes the PO's.
+        """
         currency = data.get("currency")
         if currency is None:
+            lines = data["lines"]
+            found = {(line.get("unit_cost") or {}).get("currency") for line in lines}
+            if lines and len(found) == 1 and None not in found:
+                data["currency"] = found.pop()
+                cells = self._provenance_of_finishing.cells
+                where = cells.get("$.lines[0].unit_cost.currency")
+                if where is not None:
+                    cells["$.currency"] = where
             return
         for line in data["lines"]:
             cost = line.get("unit_cost")

@@ -339,3 +339,11 @@ def test_numeric_identifier_cells_in_a_workbook():
 def test_scientific_notation_identifier_is_refused_not_guessed():
     [doc] = read_csv("PO Number,SKU,Qty\nP1,4.50012E+09,2\n")
     assert "read.identifier" in codes(doc)
+
+
+def test_po_currency_from_the_lines_when_every_line_agrees():
+    [doc] = read_csv("PO,SKU,Qty,Price,Price Currency\nP,A,1,2.50,USD\nP,B,1,3,USD\n")
+    assert doc.data["currency"] == "USD"
+    assert doc.provenance.locate("$.currency").column == "Price Currency"
+    [doc] = read_csv("PO,SKU,Qty,Price,Price Currency\nP,A,1,2.50,USD\nP,B,1,3,EUR\n")
+    assert "currency" not in doc.data
