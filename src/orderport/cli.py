@@ -12,7 +12,15 @@ from rich.console import Console
 from orderport.commands import intake as intake_commands
 from orderport.commands import reports as report_commands
 from orderport.commands import tracking as tracking_commands
-from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
+from orderport.partners import (
+    PartnerProfile,
+    ProfileError,
+    check_profiles,
+    load_partner_profile,
+    load_profiles,
+    load_valid_profiles,
+    profiles_dir,
+)
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
 from orderport.report import (
     file_result_json,
@@ -43,12 +51,16 @@ FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The 
 def _profile(partner: str | None) -> PartnerProfile | None:
     if partner is None:
         return None
-    profiles = load_profiles(profiles_dir())
-    if partner not in profiles:
-        known = ", ".join(sorted(profiles)) or "none"
+    try:
+        return load_partner_profile(partner, profiles_dir())
+    except ProfileError as err:
+        for problem in err.problems:
+            console.print(f"[red]profile of {partner!r} is invalid:[/] {problem}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyError:
+        known = ", ".join(sorted(load_valid_profiles(profiles_dir())[0])) or "none"
         console.print(f"[red]no profile for partner {partner!r}[/] in {profiles_dir()} ({known})")
-        raise typer.Exit(2)
-    return profiles[partner]
+        raise typer.Exit(2) from None
 
 
 def _exit_for(result: FileResult) -> None:

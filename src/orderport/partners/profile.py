@@ -28,6 +28,7 @@ from pydantic import (
 
 from orderport.model import OnErrors
 from orderport.partners.canonical import (
+    check_column_alias_targets,
     check_value_map_fields,
     normalize_line_defaults,
     normalize_po_defaults,
@@ -243,7 +244,7 @@ class CsvSettings(Section):
     )
     decimal_comma: bool | None = Field(
         default=None,
-        description="Numbers are written 1.234,50 (true) or 1,234.50 (false); inferred when absent.",
+        description="Numbers written 1.234,50 (true) or 1,234.50 (false); inferred when absent.",
     )
     date_formats: DateFormats = Field(
         default_factory=list,
@@ -325,6 +326,11 @@ class Formats(Section):
 # --- tiers -----------------------------------------------------------------------------------
 
 
+def _checked_column_aliases(value: dict[str, str]) -> dict[str, str]:
+    check_column_alias_targets(value)
+    return value
+
+
 def _checked_value_maps(value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
     check_value_map_fields(value)
     return value
@@ -365,6 +371,7 @@ class Mapping(Section):
         Field(default_factory=dict, description="Our status -> the partner's status code.")
     )
 
+    _column_alias_targets = field_validator("column_aliases")(_checked_column_aliases)
     _value_map_fields = field_validator("value_maps")(_checked_value_maps)
     _po_defaults = field_validator("defaults")(_normalized_po_defaults)
     _line_defaults = field_validator("line_defaults")(_normalized_line_defaults)
