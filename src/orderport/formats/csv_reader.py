@@ -173,9 +173,7 @@ class CsvReader:
         text = body.decode("utf-8", "replace")
         delimiter = sniff_table_delimiter(text)
         try:
-            records = list(
-                itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 12)
-            )
+            records = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 12))
         except csv.Error:
             return False
         records = [r for r in records if any(f.strip() for f in r)]

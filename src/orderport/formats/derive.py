@@ -69,7 +69,12 @@ def _pack_sizes(data: dict[str, Any], lines: list[Any], provenance: Provenance) 
             if not isinstance(item, dict):
                 continue
             sku, pack = item.get("sku"), item.get("case_pack_quantity")
-            if isinstance(sku, str) and isinstance(pack, int) and not isinstance(pack, bool) and pack > 0:
+            if (
+                isinstance(sku, str)
+                and isinstance(pack, int)
+                and not isinstance(pack, bool)
+                and pack > 0
+            ):
                 packs.setdefault(sku, set()).add(pack)
                 where.setdefault(sku, f"$.packaging[{p_index}].{name}.case_pack_quantity")
     for index, line in enumerate(lines):

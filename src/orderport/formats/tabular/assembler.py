@@ -170,9 +170,7 @@ class PoAssembler:
             for _, label in header.ignored
         )
         self.kinds = RowKinds(settings.totals_labels)
-        self._item_positions = [
-            b.index for b in header.columns if b.column.name in _ITEM_COLUMNS
-        ]
+        self._item_positions = [b.index for b in header.columns if b.column.name in _ITEM_COLUMNS]
         quantity = [b.index for b in header.columns if b.column.name == "quantity"]
         self._quantity_pos = quantity[0] if quantity else None
         real = header.virtual_start

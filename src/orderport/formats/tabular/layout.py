@@ -149,7 +149,11 @@ def locate(
     if best is None:
         # A bare canonical header ("po_number" alone) still counts.
         offset = next(
-            (i for i, (_, cells) in enumerate(head) if "po_number" in _columns_named(cells, aliases)),
+            (
+                i
+                for i, (_, cells) in enumerate(head)
+                if "po_number" in _columns_named(cells, aliases)
+            ),
             None,
         )
         if offset is None:

@@ -170,7 +170,8 @@ def test_total_units_in_the_po_column_is_not_a_po_row():
 
 
 @pytest.mark.parametrize(
-    "label", ["Grand Total", "Subtotal:", "Sous-total", "Summe", "Gesamtsumme", "Totaal", "Total PO"]
+    "label",
+    ["Grand Total", "Subtotal:", "Sous-total", "Summe", "Gesamtsumme", "Totaal", "Total PO"],
 )
 def test_totals_rows_by_label_anywhere_on_the_row(label):
     text = f"PO Number,SKU,Description,Qty\nP1,S1,Bolt,5\n,,{label},5\nP1,S2,Nut,1\n"
