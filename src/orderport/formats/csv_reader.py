@@ -306,12 +306,12 @@ class CsvReader:
                 assembler.note_file(finding)
             if scan.fallback_used:
                 assembler.note_file(self._encoding_finding(scan, filename))
-            for row, record in itertools.chain(sample, rows):
-                yield from assembler.add_row(row, record)
+            for row, cells in itertools.chain(sample, rows):
+                yield from assembler.add_row(row, cells)
                 if ends is not None:
                     end = ends.get(row, row)
                     if not mojibake.isdisjoint(range(row, end + 1)):
-                        self._note_mojibake(assembler, row, list(map(str, record)), header_cells)
+                        self._note_mojibake(assembler, row, [str(c) for c in cells], header_cells)
             yield from assembler.finish()
         except csv.Error as err:
             raise FormatError(

@@ -15,9 +15,9 @@ columns; numbers stored as text are read like typed ones. The workbook passes
 from __future__ import annotations
 
 import shutil
-from dataclasses import replace
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import BinaryIO, Final
 
 import python_calamine

@@ -33,14 +33,16 @@ def test_draft_pins_every_inference_with_its_evidence(tmp_path: Path) -> None:
     assert profile.mapping is not None
     assert profile.mapping.column_aliases["Menge"] == "quantity"
     settings = read_settings(profile)
-    assert settings.decimal_comma is True and settings.delimiter == ";"
+    assert settings.decimal_comma is True
+    assert settings.delimiter == ";"
 
 
 def test_draft_marks_an_assumed_date_order_and_missing_defaults(tmp_path: Path) -> None:
     sample = tmp_path / "us.csv"
     sample.write_text(US, encoding="utf-8")
     text, _ = draft_profile(sample, "erpus")
-    assert '"%m/%d/%Y"' in text and "CHECK THIS" in text
+    assert '"%m/%d/%Y"' in text
+    assert "CHECK THIS" in text
     assert "# currency: TODO" in text
 
 
@@ -58,4 +60,5 @@ def test_draft_command_writes_the_profile_and_shows_the_canonical_result(
     [po] = shown["purchase_orders"]
     assert po["po_number"] == "4500123456"
     again = CliRunner().invoke(app, ["partners", "draft", str(sample), "--id", "erpus"])
-    assert again.exit_code == 2 and "--force" in again.output
+    assert again.exit_code == 2
+    assert "--force" in again.output

@@ -80,7 +80,8 @@ def test_convert_for_one_partner_works_while_another_profile_is_invalid(
     assert "Traceback" not in bad.output
     lines = [line for line in bad.output.splitlines() if line.strip()]
     assert len(lines) == 1
-    assert "globex.yaml" in lines[0] and "ship_to_zip" in lines[0]
+    assert "globex.yaml" in lines[0]
+    assert "ship_to_zip" in lines[0]
 
 
 def test_ignore_columns_and_totals_labels_from_the_profile(tmp_path: Path) -> None:

@@ -204,7 +204,7 @@ def _ordinal(raw: str) -> tuple[tuple[str, str | None] | None, str | None]:
     year, number = _century(int(raw[:2])), int(raw[2:])
     first = date(year, 1, 1)
     day = first + timedelta(days=number - 1)
-    if not 1 <= number or day.year != year:
+    if not number >= 1 or day.year != year:
         return None, f"{raw!r} is not a real day of the year (format 105 YYDDD)"
     return (day.isoformat(), None), None
 

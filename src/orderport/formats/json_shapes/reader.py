@@ -10,8 +10,8 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
-from orderport.formats.json_shapes import canonical, inspectorio, loupe, threepl
 from orderport.formats.derive import derive_from_lines
+from orderport.formats.json_shapes import canonical, inspectorio, loupe, threepl
 from orderport.formats.json_shapes.detect import SHAPES, detect_shape
 from orderport.formats.json_shapes.emit import Emitter
 from orderport.formats.json_shapes.framing import iter_top_values

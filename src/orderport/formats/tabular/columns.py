@@ -275,10 +275,11 @@ def bind_header(
     for index, label, candidates, wording in sorted(loose, key=lambda x: (len(x[2]) > 1, x[0])):
         if not require_po_number and len(candidates) > 1:
             candidates = tuple(c for c in candidates if c != "po_number")
-        name = next((c for c in candidates if c not in seen), None)
-        if name is None:
+        free = next((c for c in candidates if c not in seen), None)
+        if free is None:
             ignored.append((index, label))
             continue
+        name = free
         seen[name] = BoundColumn(index, COLUMNS[name], label)
         inferred.append(Inferred(index, label, name, wording))
     if require_po_number and "po_number" not in seen:

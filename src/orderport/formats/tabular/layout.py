@@ -148,7 +148,7 @@ def locate(
                 form_above.setdefault(name, found)
     if best is None:
         # A bare canonical header ("po_number" alone) still counts.
-        offset = next(
+        bare = next(
             (
                 i
                 for i, (_, cells) in enumerate(head)
@@ -156,9 +156,9 @@ def locate(
             ),
             None,
         )
-        if offset is None:
+        if bare is None:
             return None
-        best = (1, offset)
+        best = (1, bare)
     offset = best[1]
     row, cells = head[offset]
     header = bind_header(
