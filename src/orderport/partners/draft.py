@@ -83,8 +83,8 @@ def learn(path: Path, partner: str) -> tuple[Draft, FileResult]:
     if fmt == "csv":
         head = path.read_bytes()[:65536].decode("utf-8", "replace")
         delimiter = sniff_table_delimiter(head)
-        shown = "\\t" if delimiter == "\t" else delimiter
-        draft.csv.append(("delimiter", _quote(shown), "the sample's delimiter"))
+        shown = '"\\t"' if delimiter == "\t" else _quote(delimiter)
+        draft.csv.append(("delimiter", shown, "the sample's delimiter"))
     if "read.decimal_comma" in codes:
         draft.csv.append(("decimal_comma", "true", codes["read.decimal_comma"].message))
     order = codes.get("read.date_order") or codes.get("read.date_order_assumed")

@@ -464,6 +464,11 @@ class PoAssembler:
             record[json_path] = (row, bound.label)
         data["lines"] = pending.lines
         self._provenance_of_finishing = pending.provenance
+        created = data.get("created_at")
+        if "order_date" not in data and isinstance(created, str) and len(created) >= 10:
+            data["order_date"] = created[:10]  # an export's "Created at" is the order date
+            if "$.created_at" in record:
+                record["$.order_date"] = record["$.created_at"]
         self._apply_defaults(data)
         self._inherit_currency(data)
         self._remember(pending)

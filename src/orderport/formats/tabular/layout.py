@@ -50,7 +50,7 @@ def _columns_named(cells: Sequence[Cell], aliases: dict[str, str]) -> set[str]:
         found = classify_header(cell, aliases)
         if found is None or found[1] == IGNORE:
             continue
-        names.update(found[1].split("|")[:1])
+        names.update(found[1].split("|"))
     return names
 
 
