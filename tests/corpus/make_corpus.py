@@ -48,7 +48,7 @@ def csv_files() -> None:
         "Document Number,Date,Vendor,Item,Description,Quantity,Rate,Amount,Currency,"
         "Expected Receipt Date\n"
         "PO10023,04/05/2024,V-100,WID-1,Widget,10,12.50,125.00,USD,04/19/2024\n"
-        "PO10023,04/05/2024,V-100,WID-2,Gadget,\"1,200\",0.75,900.00,USD,04/19/2024\n",
+        'PO10023,04/05/2024,V-100,WID-2,Gadget,"1,200",0.75,900.00,USD,04/19/2024\n',
     )
     expect(
         "netsuite_us.csv",
@@ -59,8 +59,12 @@ def csv_files() -> None:
                 "currency": "USD",
                 "organisations": {"vendor": {"id": "V-100"}},
                 "lines": [
-                    {"buyer_sku": "WID-1", "quantity": "10", "unit_cost": {"amount": "12.50"},
-                     "requested_delivery_date": "2024-04-19"},
+                    {
+                        "buyer_sku": "WID-1",
+                        "quantity": "10",
+                        "unit_cost": {"amount": "12.50"},
+                        "requested_delivery_date": "2024-04-19",
+                    },
                     {"buyer_sku": "WID-2", "quantity": "1200", "unit_cost": {"amount": "0.75"}},
                 ],
             }
@@ -83,11 +87,20 @@ def csv_files() -> None:
                 "currency": "EUR",
                 "ship_to": {"location_id": "1000"},
                 "lines": [
-                    {"buyer_sku": "000000000000104711", "description": "Schraube Größe M6",
-                     "quantity": "1200", "uom": "ST", "unit_cost": {"amount": "0.12"},
-                     "requested_delivery_date": "2024-04-05"},
-                    {"buyer_sku": "000000000000104712", "quantity": "500",
-                     "unit_cost": {"amount": "1234.50"}, "requested_delivery_date": "2024-04-12"},
+                    {
+                        "buyer_sku": "000000000000104711",
+                        "description": "Schraube Größe M6",
+                        "quantity": "1200",
+                        "uom": "ST",
+                        "unit_cost": {"amount": "0.12"},
+                        "requested_delivery_date": "2024-04-05",
+                    },
+                    {
+                        "buyer_sku": "000000000000104712",
+                        "quantity": "500",
+                        "unit_cost": {"amount": "1234.50"},
+                        "requested_delivery_date": "2024-04-12",
+                    },
                 ],
             }
         ],
@@ -108,8 +121,13 @@ def csv_files() -> None:
                 "ship_to": {"location_id": "M1- Seattle"},
                 "organisations": {"vendor": {"id": "Advanced Network"}},
                 "lines": [
-                    {"buyer_sku": "AS54888", "quantity": "5", "uom": "Each",
-                     "unit_cost": {"amount": "1250.00"}, "requested_delivery_date": "2024-04-05"},
+                    {
+                        "buyer_sku": "AS54888",
+                        "quantity": "5",
+                        "uom": "Each",
+                        "unit_cost": {"amount": "1250.00"},
+                        "requested_delivery_date": "2024-04-05",
+                    },
                     {"buyer_sku": "AS54999", "description": "Monitor"},
                 ],
             }
@@ -129,9 +147,14 @@ def csv_files() -> None:
                 "po_number": "PO-000123",
                 "currency": "EUR",
                 "lines": [
-                    {"buyer_sku": "1000", "description": "Surface Pro", "quantity": "2",
-                     "uom": "ea", "unit_cost": {"amount": "999.00"},
-                     "requested_delivery_date": "2024-04-05"}
+                    {
+                        "buyer_sku": "1000",
+                        "description": "Surface Pro",
+                        "quantity": "2",
+                        "uom": "ea",
+                        "unit_cost": {"amount": "999.00"},
+                        "requested_delivery_date": "2024-04-05",
+                    }
                 ],
             }
         ],
@@ -152,11 +175,21 @@ def csv_files() -> None:
                 "po_number": "#1001",
                 "order_date": "2024-04-05",
                 "currency": "USD",
-                "ship_to": {"name": "Ann Lee", "line1": "1 Elm St", "city": "Boston",
-                            "postal_code": "02134", "province": "MA", "country": "US"},
+                "ship_to": {
+                    "name": "Ann Lee",
+                    "line1": "1 Elm St",
+                    "city": "Boston",
+                    "postal_code": "02134",
+                    "province": "MA",
+                    "country": "US",
+                },
                 "lines": [
-                    {"sku": "TEE-M", "description": "Tee - M", "quantity": "2",
-                     "unit_cost": {"amount": "25.00"}},
+                    {
+                        "sku": "TEE-M",
+                        "description": "Tee - M",
+                        "quantity": "2",
+                        "unit_cost": {"amount": "25.00"},
+                    },
                     {"sku": "CAP-1", "quantity": "1"},
                 ],
             }
@@ -177,11 +210,20 @@ def csv_files() -> None:
             {
                 "po_number": "CMD-2024-118",
                 "currency": "EUR",
-                "ship_to": {"name": "Café Lumière", "line1": "3 rue des Lilas",
-                            "postal_code": "69003", "city": "Lyon", "country": "FR"},
+                "ship_to": {
+                    "name": "Café Lumière",
+                    "line1": "3 rue des Lilas",
+                    "postal_code": "69003",
+                    "city": "Lyon",
+                    "country": "FR",
+                },
                 "lines": [
-                    {"buyer_sku": "REF-01", "quantity": "12", "unit_cost": {"amount": "18.90"},
-                     "requested_delivery_date": "2024-04-25"},
+                    {
+                        "buyer_sku": "REF-01",
+                        "quantity": "12",
+                        "unit_cost": {"amount": "18.90"},
+                        "requested_delivery_date": "2024-04-25",
+                    },
                     {"buyer_sku": "REF-02", "requested_delivery_date": "2024-05-03"},
                 ],
             }
@@ -202,8 +244,12 @@ def csv_files() -> None:
                 "po_number": "PED-7781",
                 "currency": "EUR",
                 "lines": [
-                    {"buyer_sku": "ART-9", "quantity": "100", "unit_cost": {"amount": "0.05"},
-                     "requested_delivery_date": "2024-05-04"}
+                    {
+                        "buyer_sku": "ART-9",
+                        "quantity": "100",
+                        "unit_cost": {"amount": "0.05"},
+                        "requested_delivery_date": "2024-05-04",
+                    }
                 ],
             }
         ],
@@ -220,8 +266,12 @@ def csv_files() -> None:
                 "po_number": "NL-5520",
                 "currency": "EUR",
                 "lines": [
-                    {"buyer_sku": "A-77", "quantity": "24", "unit_cost": {"amount": "3.25"},
-                     "requested_delivery_date": "2024-04-15"}
+                    {
+                        "buyer_sku": "A-77",
+                        "quantity": "24",
+                        "unit_cost": {"amount": "3.25"},
+                        "requested_delivery_date": "2024-04-15",
+                    }
                 ],
             }
         ],
@@ -240,8 +290,12 @@ def csv_files() -> None:
                 "po_number": "7001",
                 "currency": "USD",
                 "lines": [
-                    {"buyer_sku": "B-12", "gtin": "036000291452", "quantity": "6",
-                     "unit_cost": {"amount": "4.10"}}
+                    {
+                        "buyer_sku": "B-12",
+                        "gtin": "036000291452",
+                        "quantity": "6",
+                        "unit_cost": {"amount": "4.10"},
+                    }
                 ],
             }
         ],
@@ -252,7 +306,7 @@ def csv_files() -> None:
         "PO #,Item #,Qty,Unit Price,Currency,Ship Date\n"
         'PO-88,X1,"2,500",1.10,USD,Apr 12 2024\n'
         "PO-88,X2,10,3.00,USD,Apr 12 2024\n"
-        ",Grand Total,\"2,510\",,,\n",
+        ',Grand Total,"2,510",,,\n',
     )
     expect(
         "report_with_title_rows.csv",
@@ -261,8 +315,12 @@ def csv_files() -> None:
                 "po_number": "PO-88",
                 "currency": "USD",
                 "lines": [
-                    {"buyer_sku": "X1", "quantity": "2500", "unit_cost": {"amount": "1.10"},
-                     "requested_ship_date": "2024-04-12"},
+                    {
+                        "buyer_sku": "X1",
+                        "quantity": "2500",
+                        "unit_cost": {"amount": "1.10"},
+                        "requested_ship_date": "2024-04-12",
+                    },
                     {"buyer_sku": "X2", "quantity": "10"},
                 ],
             }
@@ -280,8 +338,12 @@ def csv_files() -> None:
                 "po_number": "4500123456",
                 "order_date": "2024-04-05",
                 "lines": [
-                    {"sku": "000123", "gtin": "036000291452", "quantity": "2.0",
-                     "unit_cost": {"amount": "5.5"}}
+                    {
+                        "sku": "000123",
+                        "gtin": "036000291452",
+                        "quantity": "2.0",
+                        "unit_cost": {"amount": "5.5"},
+                    }
                 ],
             }
         ],
@@ -304,9 +366,16 @@ def workbooks() -> None:
     workbook("title_merged_header_row3.xlsx", title_merged)
     expect(
         "title_merged_header_row3.xlsx",
-        [{"po_number": "4500000101", "currency": "USD",
-          "lines": [{"buyer_sku": "A-1", "quantity": "10", "unit_cost": {"amount": "1.5"}},
-                    {"buyer_sku": "A-2", "quantity": "20", "unit_cost": {"amount": "0.25"}}]}],
+        [
+            {
+                "po_number": "4500000101",
+                "currency": "USD",
+                "lines": [
+                    {"buyer_sku": "A-1", "quantity": "10", "unit_cost": {"amount": "1.5"}},
+                    {"buyer_sku": "A-2", "quantity": "20", "unit_cost": {"amount": "0.25"}},
+                ],
+            }
+        ],
     )
 
     def form_blocks(wb: Workbook) -> None:
@@ -330,11 +399,19 @@ def workbooks() -> None:
     expect(
         "form_blocks_two_pos.xlsx",
         [
-            {"po_number": "4500000201", "order_date": "2024-04-05", "currency": "EUR",
-             "organisations": {"vendor": {"id": "V-9"}},
-             "lines": [{"buyer_sku": "B-1", "quantity": "3"}, {"buyer_sku": "B-2"}]},
-            {"po_number": "4500000202", "order_date": "2024-04-08", "currency": "EUR",
-             "lines": [{"buyer_sku": "C-1", "quantity": "7", "unit_cost": {"amount": "9.99"}}]},
+            {
+                "po_number": "4500000201",
+                "order_date": "2024-04-05",
+                "currency": "EUR",
+                "organisations": {"vendor": {"id": "V-9"}},
+                "lines": [{"buyer_sku": "B-1", "quantity": "3"}, {"buyer_sku": "B-2"}],
+            },
+            {
+                "po_number": "4500000202",
+                "order_date": "2024-04-08",
+                "currency": "EUR",
+                "lines": [{"buyer_sku": "C-1", "quantity": "7", "unit_cost": {"amount": "9.99"}}],
+            },
         ],
     )
 
@@ -348,8 +425,12 @@ def workbooks() -> None:
     workbook("total_units_row.xlsx", total_units)
     expect(
         "total_units_row.xlsx",
-        [{"po_number": "P-1", "lines": [{"sku": "S-1", "quantity": "5"},
-                                         {"sku": "S-2", "quantity": "7"}]}],
+        [
+            {
+                "po_number": "P-1",
+                "lines": [{"sku": "S-1", "quantity": "5"}, {"sku": "S-2", "quantity": "7"}],
+            }
+        ],
     )
 
     def numeric_ids(wb: Workbook) -> None:
@@ -361,9 +442,16 @@ def workbooks() -> None:
     workbook("numeric_identifier_cells.xlsx", numeric_ids)
     expect(
         "numeric_identifier_cells.xlsx",
-        [{"po_number": "4500123456", "currency": "EUR",
-          "lines": [{"buyer_sku": "104711", "gtin": "4006381333931", "quantity": "12"},
-                    {"buyer_sku": "000104712", "gtin": "04006381333948"}]}],
+        [
+            {
+                "po_number": "4500123456",
+                "currency": "EUR",
+                "lines": [
+                    {"buyer_sku": "104711", "gtin": "4006381333931", "quantity": "12"},
+                    {"buyer_sku": "000104712", "gtin": "04006381333948"},
+                ],
+            }
+        ],
     )
 
     def flat_with_subtotals(wb: Workbook) -> None:
@@ -379,25 +467,53 @@ def workbooks() -> None:
     workbook("several_pos_subtotals.xlsx", flat_with_subtotals)
     expect(
         "several_pos_subtotals.xlsx",
-        [{"po_number": "PO-1", "currency": "GBP",
-          "lines": [{"sku": "K-1", "quantity": "2"}, {"sku": "K-2", "quantity": "1"}]},
-         {"po_number": "PO-2", "lines": [{"sku": "K-3", "quantity": "12",
-                                          "unit_cost": {"amount": "2.5"}}]}],
+        [
+            {
+                "po_number": "PO-1",
+                "currency": "GBP",
+                "lines": [{"sku": "K-1", "quantity": "2"}, {"sku": "K-2", "quantity": "1"}],
+            },
+            {
+                "po_number": "PO-2",
+                "lines": [{"sku": "K-3", "quantity": "12", "unit_cost": {"amount": "2.5"}}],
+            },
+        ],
     )
 
     def german_text_cells(wb: Workbook) -> None:
         ws = wb.active
-        ws.append(["Bestell-Nr.", "Artikel-Nr.", "Bezeichnung", "Menge", "Preis", "Währung",
-                   "Liefertermin", "Werk"])
+        ws.append(
+            [
+                "Bestell-Nr.",
+                "Artikel-Nr.",
+                "Bezeichnung",
+                "Menge",
+                "Preis",
+                "Währung",
+                "Liefertermin",
+                "Werk",
+            ]
+        )
         ws.append(["B-900", "0815", "Kabel", "1.000", "0,99", "EUR", "30.04.2024", "DE01"])
 
     workbook("german_text_cells.xlsx", german_text_cells)
     expect(
         "german_text_cells.xlsx",
-        [{"po_number": "B-900", "currency": "EUR",
-          "ship_to": {"location_id": "DE01"},
-          "lines": [{"buyer_sku": "0815", "quantity": "1000", "unit_cost": {"amount": "0.99"},
-                     "requested_delivery_date": "2024-04-30"}]}],
+        [
+            {
+                "po_number": "B-900",
+                "currency": "EUR",
+                "ship_to": {"location_id": "DE01"},
+                "lines": [
+                    {
+                        "buyer_sku": "0815",
+                        "quantity": "1000",
+                        "unit_cost": {"amount": "0.99"},
+                        "requested_delivery_date": "2024-04-30",
+                    }
+                ],
+            }
+        ],
     )
 
     def notes_rows(wb: Workbook) -> None:
@@ -424,8 +540,13 @@ def workbooks() -> None:
     workbook("orders_on_second_sheet.xlsx", second_sheet)
     expect(
         "orders_on_second_sheet.xlsx",
-        [{"po_number": "SO-5", "currency": "CAD",
-          "lines": [{"buyer_sku": "IT-1", "quantity": "9", "unit_cost": {"amount": "1.25"}}]}],
+        [
+            {
+                "po_number": "SO-5",
+                "currency": "CAD",
+                "lines": [{"buyer_sku": "IT-1", "quantity": "9", "unit_cost": {"amount": "1.25"}}],
+            }
+        ],
     )
 
     def date_cells(wb: Workbook) -> None:
@@ -436,9 +557,19 @@ def workbooks() -> None:
     workbook("date_cells_and_text.xlsx", date_cells)
     expect(
         "date_cells_and_text.xlsx",
-        [{"po_number": "D-1", "order_date": "2024-04-05",
-          "lines": [{"sku": "S-1", "requested_ship_date": "2024-04-12",
-                     "requested_delivery_date": "2024-04-15"}]}],
+        [
+            {
+                "po_number": "D-1",
+                "order_date": "2024-04-05",
+                "lines": [
+                    {
+                        "sku": "S-1",
+                        "requested_ship_date": "2024-04-12",
+                        "requested_delivery_date": "2024-04-15",
+                    }
+                ],
+            }
+        ],
     )
 
     def offset_table(wb: Workbook) -> None:
@@ -455,8 +586,13 @@ def workbooks() -> None:
     workbook("offset_table.xlsx", offset_table)
     expect(
         "offset_table.xlsx",
-        [{"po_number": "OFF-1", "currency": "USD",
-          "lines": [{"sku": "Z-1", "quantity": "3", "unit_cost": {"amount": "7.25"}}]}],
+        [
+            {
+                "po_number": "OFF-1",
+                "currency": "USD",
+                "lines": [{"sku": "Z-1", "quantity": "3", "unit_cost": {"amount": "7.25"}}],
+            }
+        ],
     )
 
 
@@ -494,10 +630,23 @@ def x12(name: str, element: str, sub: str, terminator: str, newline: str, versio
     text_file(name, "".join(s + terminator + newline for s in segments))
     expect(
         name,
-        [{"po_number": "PO-X12-1", "order_date": "2024-04-05", "currency": "USD",
-          "lines": [{"gtin": "036000291452", "vendor_sku": "WID-001", "quantity": "24",
-                     "unit_cost": {"amount": "2.50"}, "description": "Blue widget"},
-                    {"vendor_sku": "WID-002", "quantity": "10", "uom": "CS"}]}],
+        [
+            {
+                "po_number": "PO-X12-1",
+                "order_date": "2024-04-05",
+                "currency": "USD",
+                "lines": [
+                    {
+                        "gtin": "036000291452",
+                        "vendor_sku": "WID-001",
+                        "quantity": "24",
+                        "unit_cost": {"amount": "2.50"},
+                        "description": "Blue widget",
+                    },
+                    {"vendor_sku": "WID-002", "quantity": "10", "uom": "CS"},
+                ],
+            }
+        ],
     )
 
 
@@ -518,10 +667,18 @@ def edifact(name: str, una: bool, newline: str, dtm: str, date_text: str) -> Non
     text_file(name, text)
     expect(
         name,
-        [{"po_number": "PO-EDI-1", "order_date": dtm, "currency": "SEK",
-          "ship_to": {"location_id": "STORE-114", "city": "Stockholm", "country": "SE"},
-          "lines": [{"gtin": "07350053850019", "quantity": "6", "description": "T'ent 2+"},
-                    {"quantity": "12"}]}],
+        [
+            {
+                "po_number": "PO-EDI-1",
+                "order_date": dtm,
+                "currency": "SEK",
+                "ship_to": {"location_id": "STORE-114", "city": "Stockholm", "country": "SE"},
+                "lines": [
+                    {"gtin": "07350053850019", "quantity": "6", "description": "T'ent 2+"},
+                    {"quantity": "12"},
+                ],
+            }
+        ],
     )
 
 
@@ -543,26 +700,48 @@ def json_files() -> None:
         "vendor_custom_id": "V-1",
         "created_date": "2024-04-05T08:00:00Z",
         "lines": [
-            {"item": {"custom_id": "TEE-1", "style_name": "Classic tee"}, "unit_cost": 4.5,
-             "unit_cost_currency_code": "USD"}
+            {
+                "item": {"custom_id": "TEE-1", "style_name": "Classic tee"},
+                "unit_cost": 4.5,
+                "unit_cost_currency_code": "USD",
+            }
         ],
         "packaging_details": [
-            {"packaging_type": "solid", "carton_quantity": 10,
-             "item": {"custom_id": "TEE-1", "case_pack_quantity": 12}}
+            {
+                "packaging_type": "solid",
+                "carton_quantity": 10,
+                "item": {"custom_id": "TEE-1", "case_pack_quantity": 12},
+            }
         ],
     }
     text_file("inspectorio_currency_on_lines.json", json.dumps(inspectorio, indent=2))
     expect(
         "inspectorio_currency_on_lines.json",
-        [{"po_number": "INS-1", "currency": "USD",
-          "lines": [{"sku": "TEE-1", "quantity": "120", "pack_size": 12,
-                     "description": "Classic tee"}]}],
+        [
+            {
+                "po_number": "INS-1",
+                "currency": "USD",
+                "lines": [
+                    {
+                        "sku": "TEE-1",
+                        "quantity": "120",
+                        "pack_size": 12,
+                        "description": "Classic tee",
+                    }
+                ],
+            }
+        ],
     )
     text_file("loupe_country_titles.json", (HERE / "loupe_source.json").read_text("utf-8"))
     expect(
         "loupe_country_titles.json",
-        [{"customer_reference": "LP-77", "ship_to": {"country": "US"},
-          "bill_to": {"country": "CA"}}],
+        [
+            {
+                "customer_reference": "LP-77",
+                "ship_to": {"country": "US"},
+                "bill_to": {"country": "CA"},
+            }
+        ],
     )
     threepl = {
         "externalId": "3PL-1",
@@ -573,8 +752,14 @@ def json_files() -> None:
     text_file("threepl_basic.json", json.dumps(threepl, indent=2))
     expect(
         "threepl_basic.json",
-        [{"po_number": "3PL-1", "external_id": "3PL-1", "currency": "EUR",
-          "lines": [{"sku": "SKU-1", "quantity": "3", "unit_cost": {"amount": "9.5"}}]}],
+        [
+            {
+                "po_number": "3PL-1",
+                "external_id": "3PL-1",
+                "currency": "EUR",
+                "lines": [{"sku": "SKU-1", "quantity": "3", "unit_cost": {"amount": "9.5"}}],
+            }
+        ],
     )
 
 

@@ -34,7 +34,11 @@ def missing(want: Any, got: Any, where: str = "$") -> list[str]:
     if isinstance(want, list):
         if not isinstance(got, list) or len(got) != len(want):
             return [f"{where}: expected {len(want)} items, got {got!r}"]
-        return [p for i, (w, g) in enumerate(zip(want, got, strict=True)) for p in missing(w, g, f"{where}[{i}]")]
+        return [
+            p
+            for i, (w, g) in enumerate(zip(want, got, strict=True))
+            for p in missing(w, g, f"{where}[{i}]")
+        ]
     return [] if want == got else [f"{where}: expected {want!r}, got {got!r}"]
 
 

@@ -299,7 +299,7 @@ class CsvReader:
                 rows,
                 parser,
                 filename,
-                day_first_hint=delimiter == ";",
+                day_first_hint=delimiter == ";" or not "".join(header_cells).isascii(),
             )
             assembler = PoAssembler(header, settings, filename, parser)
             for finding in locale_findings:

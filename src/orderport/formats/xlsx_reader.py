@@ -180,7 +180,10 @@ class XlsxReader:
         parser = ValueParser(settings, excel_serials=True)
         layout = LayoutRows(located, aliases, label)
         rows = layout.rows(rest)
-        sample, findings = infer_locale(header, rows, parser, filename, sheet)
+        labels = "".join(b.label for b in header.columns)
+        sample, findings = infer_locale(
+            header, rows, parser, filename, sheet, day_first_hint=not labels.isascii()
+        )
         assembler = PoAssembler(header, settings, filename, parser, sheet)
         for finding in findings:
             assembler.note_file(finding)
