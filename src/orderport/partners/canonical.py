@@ -53,6 +53,14 @@ def _suggest(name: str, choices: frozenset[str] | list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def canonical_field_problem(name: str) -> str | None:
+    """Why ``name`` is not a canonical field (with a suggestion), or None when it is one."""
+    known = all_field_names()
+    if name in known:
+        return None
+    return f"{name!r} is not a canonical field{_suggest(name, known)}"
+
+
 def check_value_map_fields(value_maps: dict[str, dict[str, str]]) -> None:
     known = all_field_names()
     for name in value_maps:

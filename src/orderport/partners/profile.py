@@ -28,6 +28,7 @@ from pydantic import (
 
 from orderport.model import OnErrors
 from orderport.partners.canonical import (
+    canonical_field_problem,
     check_column_alias_targets,
     check_value_map_fields,
     normalize_line_defaults,
@@ -344,6 +345,26 @@ def _normalized_line_defaults(value: dict[str, Any]) -> dict[str, Any]:
     return normalize_line_defaults(value)
 
 
+class ValueMapTo(Section):
+    """A value map that writes another field: ``location_id`` DC01 -> ``name`` "Main DC"."""
+
+    source: CanonicalField = Field(description="Canonical field whose value is looked up.")
+    target: CanonicalField = Field(
+        description="Canonical field written next to it (in the same object) when absent."
+    )
+    values: dict[str, str] = Field(
+        min_length=1, description="Partner value of `source` -> value written to `target`."
+    )
+
+    @model_validator(mode="after")
+    def _canonical_fields(self) -> ValueMapTo:
+        for key in ("source", "target"):
+            problem = canonical_field_problem(getattr(self, key))
+            if problem is not None:
+                raise LocatedValueError(problem, key)
+        return self
+
+
 class Mapping(Section):
     """Assisted tier: declarative mapping applied to the canonical-shape document."""
 
@@ -353,6 +374,10 @@ class Mapping(Section):
     value_maps: dict[CanonicalField, dict[str, str]] = Field(
         default_factory=dict,
         description="Per canonical field: partner value -> our value (e.g. uom: {PCS: EA}).",
+    )
+    value_maps_to: list[ValueMapTo] = Field(
+        default_factory=list,
+        description="Value maps that write another field (source value -> target field).",
     )
     sku_xref: dict[str, str] = Field(
         default_factory=dict, description="Buyer SKU (or partner SKU) -> our SKU."

@@ -15,6 +15,7 @@ from orderport.formats.csv_reader import READER as CSV
 from orderport.formats.xlsx_reader import READER as XLSX
 from orderport.partners import (
     ProfileError,
+    apply_mapping,
     check_profiles,
     load_partner_profile,
     load_profile,
@@ -119,3 +120,33 @@ def test_xlsx_text_date_formats_have_their_own_key_and_csv_ones_still_apply(
     )
     [doc] = list(XLSX.read(io.BytesIO(_book("05|04|2024")), "b.xlsx", read_settings(legacy)))
     assert doc.data["order_date"] == "2024-04-05"
+
+
+def test_value_map_writes_another_field(tmp_path: Path) -> None:
+    path = write(tmp_path, "dcmap", "    Lager: ship_to_location_id")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  value_maps_to:\n"
+        + "    - {source: location_id, target: name, values: {DC01: Main DC}}\n",
+        encoding="utf-8",
+    )
+    profile = load_profile(path)
+    text = "PO;SKU;Qty;Lager\nP1;S;1;DC01\n"
+    [doc] = list(CSV.read(io.BytesIO(text.encode()), "d.csv", read_settings(profile)))
+    mapped = apply_mapping(profile, doc)
+    assert mapped.data["ship_to"] == {"location_id": "DC01", "name": "Main DC"}
+    where = mapped.provenance.locate("$.ship_to.name")
+    assert (where.row, where.column) == (2, "Lager")
+
+
+def test_value_map_target_must_be_a_canonical_field(tmp_path: Path) -> None:
+    path = write(tmp_path, "dcbad", "    Lager: ship_to_location_id")
+    path.write_text(
+        path.read_text(encoding="utf-8")
+        + "  value_maps_to:\n"
+        + "    - {source: location_id, target: nmae, values: {DC01: Main DC}}\n",
+        encoding="utf-8",
+    )
+    [problem] = check_profiles(tmp_path)
+    assert problem.path == "mapping.value_maps_to[0].target"
+    assert "did you mean 'name'" in problem.message
