@@ -99,7 +99,7 @@ _PO_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
 ]
 
 _LINE_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
-    ("line_number", ("line_number",), INTEGER),
+    ("line_number", ("line_number",), IDENT),
     ("sku", ("sku",), IDENT),
     ("buyer_sku", ("buyer_sku",), IDENT),
     ("vendor_sku", ("vendor_sku",), IDENT),

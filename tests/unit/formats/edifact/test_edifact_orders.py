@@ -133,7 +133,7 @@ def test_line_identifiers_quantities_and_prices() -> None:
     )
     (line,) = doc.data["lines"]
     assert line == {
-        "line_number": 1,
+        "line_number": "1",
         "gtin": "4000862141404",
         "vendor_sku": "SUP-1",
         "sku": "SUP-1",

@@ -147,7 +147,7 @@ def test_excel_values_become_canonical_text():
             "gtin": "036000291452",
             "quantity": "120",
             "unit_cost": {"amount": "0.3"},
-            "line_number": 2,
+            "line_number": "2",
         }
     ]
 
