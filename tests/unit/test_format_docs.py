@@ -22,3 +22,15 @@ def test_edifact_page_lists_exactly_the_supported_dtm_formats() -> None:
     assert sorted(listed, key=int) == sorted(SUPPORTED_DATE_FORMATS, key=int)
     for code in listed:
         assert "not supported" not in (parse_edi_date("0", code)[1] or "")
+
+
+def test_json_shapes_page_is_generated_from_the_mappings() -> None:
+    from orderport.formats.json_shapes import docs as json_docs
+
+    assert json_docs.DOC.read_text(encoding="utf-8") == json_docs.render()
+
+
+def test_x12_page_is_generated_from_the_reader_tables() -> None:
+    from orderport.formats.x12 import docs as x12_docs
+
+    assert x12_docs.DOC.read_text(encoding="utf-8") == x12_docs.render()
