@@ -58,6 +58,10 @@ _QUANTITY: Final = ("quantity",)
 _ITEM_COLUMNS: Final = frozenset({"sku", "buyer_sku", "vendor_sku", "gtin", "style_id"})
 _FREE_TEXT_COLUMNS: Final = frozenset({"description", "style_name", "notes", "product_category"})
 
+MAX_LINES: Final = 10_000
+"""Lines kept per PO (the canonical model's limit): rows beyond it are counted, not kept, so
+one absurd PO cannot exhaust memory before validation sees it."""
+
 
 @dataclass
 class _Pending:
@@ -70,6 +74,8 @@ class _Pending:
     lines: list[dict[str, Any]]
     provenance: CellProvenance
     findings: list[Finding]
+    dropped: int = 0
+    """Rows past ``MAX_LINES`` (counted, not kept)."""
 
 
 class PoAssembler:
@@ -231,6 +237,9 @@ class PoAssembler:
                 yield self._finish(pending)
             pending = self._pending = self._start(row, po_number)
         pending.last_row = row
+        if len(pending.lines) >= MAX_LINES:
+            pending.dropped += 1
+            return
         po_tuple = self._po_getter(cells)
         if po_tuple != self._last_po_tuple:
             self._collect_po_cells(pending, row, po_tuple)
@@ -436,6 +445,20 @@ class PoAssembler:
     _provenance_of_finishing: CellProvenance
 
     def _finish(self, pending: _Pending) -> RawDocument:
+        if pending.dropped:
+            pending.findings.append(
+                Finding(
+                    code="read.too_many_lines",
+                    severity=Severity.ERROR,
+                    path="$.lines",
+                    message=(
+                        f"PO {pending.po_number} has {MAX_LINES + pending.dropped} lines (rows "
+                        f"{_rows(pending.first_row, pending.last_row)}); at most {MAX_LINES} "
+                        "lines per PO are accepted, split it into several POs"
+                    ),
+                    location=self.location(pending.first_row),
+                )
+            )
         data: dict[str, Any] = {}
         record = pending.provenance.cells
         parse = self.parser.parse
