@@ -60,7 +60,7 @@ def _floor_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
                     po_id,
                     1,
                     position,
-                    int(line_number[i]),
+                    line_number[i],  # text since migration 0007
                     sku[i],
                     buyer_sku[i],
                     None,
@@ -81,7 +81,7 @@ _LINE_COLUMNS = (
     "quantity, uom, unit_cost, currency, requested_delivery_date"
 )
 _LINE_TYPES = [
-    "int8", "int4", "int4", "int4", "varchar", "varchar", "varchar", "varchar", "text",
+    "int8", "int4", "int4", "varchar", "varchar", "varchar", "varchar", "varchar", "text",
     "numeric", "varchar", "numeric", "varchar", "date",
 ]  # fmt: skip
 _HEAD_COLUMNS = (

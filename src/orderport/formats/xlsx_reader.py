@@ -3,10 +3,9 @@
 The header row is the row among the first ``HEADER_SCAN_ROWS`` that names the most known columns
 (title rows, merged title cells and blank rows above it are skipped). Without
 ``ReadSettings.sheets`` the worksheet whose header names the most known columns is read (an
-order sheet, not a pivot or summary sheet that repeats a few columns). When another sheet has a
+order sheet, not a pivot or summary sheet that repeats a few columns); when another sheet has a
 po_number column too, every PO carries a ``read.sheet_chosen`` warning naming the sheet read and
-each sheet skipped and why; a sheet that names more order columns than any readable one but has
-no po_number column refuses the file with the alias to add (never a pivot read in its place).
+each sheet skipped and why.
 Totals rows and blank rows are skipped. Row numbers and column letters are those Excel shows;
 a column is labelled "C (Qty)" - letter and header text.
 
@@ -21,10 +20,10 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import BinaryIO, Final
 
 import python_calamine
-from rapidfuzz import process
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
 from orderport.formats.spreadsheet_safety import (
@@ -40,17 +39,18 @@ from orderport.formats.tabular import (
     PoAssembler,
     ValueParser,
     alias_map,
-    bind_header,
     header_key,
-    match_header,
 )
+from orderport.formats.tabular.layout import HEADER_SCAN_ROWS, LayoutRows, Located, locate
+from orderport.formats.tabular.locale_inference import infer_locale
+from orderport.formats.tabular.vocabulary import vocabulary_key
 from orderport.model import Finding, Severity, SourceLocation
 
-HEADER_SCAN_ROWS: Final = 30
+__all__ = ["HEADER_SCAN_ROWS", "READER", "XlsxReader", "column_letter"]
 
 
-_Found = tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int, int]
-"""A sheet's header: first row, first column, head rows, the rest, header offset, score."""
+_Found = tuple[Located, Iterator[tuple[int, Sequence[Cell]]], int]
+"""A sheet's located header, the rows after the head, its first column."""
 SHEET_CHOSEN = "read.sheet_chosen"
 
 
@@ -66,41 +66,6 @@ def _sheet_note(chosen: str, skipped: list[str], filename: str) -> Finding:
     )
 
 
-def _likely_header(
-    head: list[Sequence[Cell]], aliases: dict[str, str]
-) -> tuple[int, list[str], list[str]]:
-    """For a sheet without a po_number column: its best header row's known and unknown cells."""
-    best: tuple[int, list[str], list[str]] = (0, [], [])
-    for cells in head:
-        texts = [c.strip() for c in cells if isinstance(c, str) and c.strip()]
-        known = [t for t in texts if match_header(t, aliases)]
-        if len(known) > best[0]:
-            best = (len(known), known, [t for t in texts if not match_header(t, aliases)])
-    return best
-
-
-def _refuse_if_order_sheet_unreadable(
-    headless: dict[str, tuple[int, list[str], list[str]]], best_score: int, filename: str
-) -> None:
-    """A sheet that names more known columns than the sheet we could read, but has no PO number
-    column, is the order sheet: refuse (suggesting the alias) rather than read a pivot/summary."""
-    for name, (score, known, unknown) in headless.items():
-        if score > best_score:
-            suggestion = process.extractOne("po number", unknown, processor=header_key)
-            hint = (
-                f"; is {suggestion[0]!r} the PO number? map it with column_aliases: "
-                f"{{{suggestion[0]!r}: po_number}} in the partner profile"
-                if suggestion
-                else "; add a po_number column or map yours with column_aliases"
-            )
-            raise FormatError(
-                f"sheet {name!r} looks like the order sheet (it names {', '.join(known)}) but has "
-                f"no po_number column{hint}; sheets with fewer order columns were not read "
-                "in its place",
-                SourceLocation(file=filename, sheet=name),
-            )
-
-
 def column_letter(index: int) -> str:
     """0 -> "A", 25 -> "Z", 26 -> "AA"."""
     letters = ""
@@ -109,12 +74,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _score(cells: Sequence[Cell], aliases: dict[str, str]) -> tuple[int, bool]:
-    names = {match_header(c, aliases) for c in cells if isinstance(c, str)}
-    names.discard(None)
-    return len(names), "po_number" in names
 
 
 class XlsxReader:
@@ -169,7 +128,7 @@ class XlsxReader:
                     SourceLocation(file=filename),
                 )
             for name in settings.sheets:
-                found = self._open_sheet(workbook, name, aliases)
+                found = self._open_sheet(workbook, name, aliases, settings, filename)
                 if found is None:
                     raise FormatError(
                         f"sheet {name!r} has no header row with a po_number column in its first "
@@ -180,18 +139,16 @@ class XlsxReader:
             return
         candidates: list[tuple[int, str, _Found]] = []
         skipped: list[str] = []
-        headless: dict[str, tuple[int, list[str], list[str]]] = {}
         for name in names:
-            found = self._open_sheet(workbook, name, aliases, headless)
+            found = self._open_sheet(workbook, name, aliases, settings, filename)
             if found is None:
                 skipped.append(f"{name!r} (no header row with a po_number column)")
             else:
-                candidates.append((found[5], name, found))
+                candidates.append((len(found[0].header.columns), name, found))
         if candidates:
             # The sheet whose header names the most known columns: an order sheet beats a
             # pivot or summary sheet that repeats a few of its columns, wherever it sits.
             best = max(candidates, key=lambda c: c[0])
-            _refuse_if_order_sheet_unreadable(headless, best[0], filename)
             for score, name, _ in candidates:
                 if name != best[1]:
                     skipped.append(
@@ -199,7 +156,9 @@ class XlsxReader:
                         f"{best[1]!r} names {best[0]})"
                     )
             # Said whenever another sheet could have been read too (it has a po_number column).
-            note = _sheet_note(best[1], skipped, filename) if len(candidates) > 1 else None
+            # (a sheet naming only a po_number column, like a summary, holds no order lines).
+            rivals = [c for c in candidates if c[1] != best[1] and c[0] >= 2]
+            note = _sheet_note(best[1], skipped, filename) if rivals else None
             for doc in self._read_sheet(best[2], best[1], filename, settings, aliases):
                 if note is not None:
                     doc.findings.insert(0, note.model_copy())
@@ -216,9 +175,10 @@ class XlsxReader:
         workbook: python_calamine.CalamineWorkbook,
         name: str,
         aliases: dict[str, str],
-        headless: dict[str, tuple[int, list[str], list[str]]] | None = None,
+        settings: ReadSettings,
+        filename: str,
     ) -> _Found | None:
-        """Locate the header: (first row number, first column, head rows, rest, header offset)."""
+        """Locate the header: (what was found, the rows after the head, first column)."""
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as err:  # calamine's XML, zip and cell errors share no base class
@@ -227,23 +187,21 @@ class XlsxReader:
         if start is None:
             return None
         # iter_rows() starts at sheet row 1 but at the first used column (calamine 0.9).
-        first_row, first_col = 1, start[1]
-        rows: Iterator[Sequence[Cell]] = iter(sheet.iter_rows())
-        head: list[Sequence[Cell]] = []
-        for cells in rows:
-            head.append(cells)
+        first_col = start[1]
+        rows = ((number, cells) for number, cells in enumerate(sheet.iter_rows(), start=1))
+        head: list[tuple[int, Sequence[Cell]]] = []
+        for row, cells in rows:
+            head.append((row, cells))
             if len(head) >= HEADER_SCAN_ROWS:
                 break
-        best: tuple[int, int] | None = None
-        for offset, cells in enumerate(head):
-            score, has_po = _score(cells, aliases)
-            if has_po and (best is None or score > best[0]):
-                best = (score, offset)
-        if best is None:
-            if headless is not None:
-                headless[name] = _likely_header(head, aliases)
+
+        def label(index: int, text: str) -> str:
+            return f"{column_letter(first_col + index)} ({text})"
+
+        located = locate(head, aliases, label, filename, _ignore_keys(settings))
+        if located is None:
             return None
-        return first_row, first_col, head, rows, best[1], best[0]
+        return located, rows, first_col
 
     def _read_sheet(
         self,
@@ -253,26 +211,35 @@ class XlsxReader:
         settings: ReadSettings,
         aliases: dict[str, str],
     ) -> Iterator[RawDocument]:
-        first_row, first_col, head, rest, header_offset, _ = found
-        header_cells = head[header_offset]
+        located, rest, first_col = found
 
         def label(index: int, text: str) -> str:
             return f"{column_letter(first_col + index)} ({text})"
 
-        header: Header = bind_header(
-            header_cells, first_row + header_offset, aliases, label, filename
+        header: Header = located.header
+        if settings.sheet_date_formats:
+            settings = replace(settings, date_formats=settings.sheet_date_formats)
+        parser = ValueParser(settings, excel_serials=True)
+        layout = LayoutRows(located, aliases, label)
+        rows = layout.rows(rest)
+        labels = "".join(b.label for b in header.columns)
+        sample, findings = infer_locale(
+            header, rows, parser, filename, sheet, day_first_hint=not labels.isascii()
         )
-        assembler = PoAssembler(
-            header, settings, filename, ValueParser(settings, excel_serials=True), sheet
-        )
-        row = first_row + header_offset
-        for cells in head[header_offset + 1 :]:
-            row += 1
+        assembler = PoAssembler(header, settings, filename, parser, sheet)
+        for finding in findings:
+            assembler.note_file(finding)
+        for row, cells in sample:
             yield from assembler.add_row(row, cells)
-        for cells in rest:
-            row += 1
+        for row, cells in rows:
             yield from assembler.add_row(row, cells)
         yield from assembler.finish()
+
+
+def _ignore_keys(settings: ReadSettings) -> frozenset[str]:
+    return frozenset(vocabulary_key(c) for c in settings.ignore_columns) | frozenset(
+        header_key(c) for c in settings.ignore_columns
+    )
 
 
 READER: Final = XlsxReader()
