@@ -1,4 +1,5 @@
-"""A hard cap on request bodies, counted on the wire (Content-Length may lie or be absent)."""
+"""Guards before the app: a hard cap on request bodies, counted on the wire (Content-Length may
+lie or be absent), and no NUL in the URL (PostgreSQL text cannot hold one)."""
 
 from __future__ import annotations
 
@@ -29,9 +30,12 @@ class BodyLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if "\x00" in scope.get("path", "") or b"%00" in scope.get("query_string", b""):
+            await self._refuse(scope, send, 400, "NUL in URL", "the URL holds a NUL character")
+            return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            await self._refuse(scope, send)
+            await self._refuse_size(scope, send)
             return
         seen = 0
         started = False
@@ -55,18 +59,22 @@ class BodyLimit:
             await self.app(scope, counted, tracked)
         except _TooLarge:
             if not started:
-                await self._refuse(scope, send)
+                await self._refuse_size(scope, send)
 
-    async def _refuse(self, scope: Scope, send: Send) -> None:
+    async def _refuse_size(self, scope: Scope, send: Send) -> None:
+        detail = f"the request body is larger than {self.max_bytes} bytes"
+        await self._refuse(scope, send, 413, "Body too large", detail)
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, title: str, detail: str) -> None:
         body = json.dumps(
             {
-                "type": TYPE_BASE + "body-too-large",
-                "title": "Body too large",
-                "status": 413,
-                "detail": f"the request body is larger than {self.max_bytes} bytes",
-                "instance": scope.get("path", ""),
+                "type": TYPE_BASE + title.lower().replace(" ", "-"),
+                "title": title,
+                "status": status,
+                "detail": detail,
+                "instance": scope.get("path", "").replace("\x00", "\\0"),
             }
         ).encode()
         headers = [(b"content-type", MEDIA_TYPE.encode()), (b"content-length", b"%d" % len(body))]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})

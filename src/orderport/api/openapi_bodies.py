@@ -25,12 +25,14 @@ def _def_name(prefix: str, name: str) -> str:
     return f"{prefix}{name[:1].upper()}{name[1:]}"
 
 
-def _rewrite(node: Any, prefix: str) -> Any:
+def _rewrite(node: object, prefix: str) -> Any:  # noqa: ANN401 (JSON)
     if isinstance(node, dict):
         out = {}
         for key, value in node.items():
             if key == "$ref" and isinstance(value, str) and value.startswith("#/$defs/"):
-                out[key] = f"#/components/schemas/{_def_name(prefix, value.removeprefix('#/$defs/'))}"
+                out[key] = (
+                    f"#/components/schemas/{_def_name(prefix, value.removeprefix('#/$defs/'))}"
+                )
             elif key not in ("$schema", "$id", "$defs"):
                 out[key] = _rewrite(value, prefix)
         return out

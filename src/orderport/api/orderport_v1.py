@@ -189,9 +189,7 @@ async def bookings(request: Request, po_number: str, who: PartnerCaller) -> JSON
     return JSONResponse({"po_number": po_number, "bookings": await run_in_threadpool(run)})
 
 
-@router.get(
-    "/purchase-orders/{po_number}/fulfillment-orders", summary="Fulfillment orders of a PO"
-)
+@router.get("/purchase-orders/{po_number}/fulfillment-orders", summary="Fulfillment orders of a PO")
 async def fulfillment_orders(request: Request, po_number: str, who: PartnerCaller) -> JSONResponse:
     stored = await run_in_threadpool(_stored, request, who.partner.id, po_number)
     return JSONResponse(

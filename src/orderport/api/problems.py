@@ -32,7 +32,7 @@ class Problem(Exception):
         kind: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
-        **extra: Any,
+        **extra: object,
     ) -> None:
         super().__init__(detail)
         self.status, self.title, self.detail = status, title, detail
@@ -80,9 +80,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         title = {404: "Not found", 405: "Method not allowed"}.get(exc.status_code, "HTTP error")
-        problem = Problem(
-            exc.status_code, title, str(exc.detail), headers=dict(exc.headers or {})
-        )
+        problem = Problem(exc.status_code, title, str(exc.detail), headers=dict(exc.headers or {}))
         return problem_response(problem, request.url.path)
 
     @app.exception_handler(Exception)

@@ -55,7 +55,9 @@ def reserve(
             )
         ).one()
         answer = (
-            Answer(int(row.status_code), dict(row.response)) if row.status_code is not None else None
+            Answer(int(row.status_code), dict(row.response))
+            if row.status_code is not None
+            else None
         )
         return Earlier(row.request_hash, answer)
     return Reserved(int(row_id))

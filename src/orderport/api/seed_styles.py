@@ -80,8 +80,11 @@ def render_loupe(processed: Processed) -> Answer:
     for view in processed.pos:
         po = view.result
         for f in po.findings:
-            entry = {"field": f.location.pointer if f.location else None, "message": f.message,
-                     "code": f.code}
+            entry = {
+                "field": f.location.pointer if f.location else None,
+                "message": f.message,
+                "code": f.code,
+            }
             (errors if f.is_error else warnings).append(entry)
         if po.outcome is Outcome.DUPLICATE:
             duplicates += 1

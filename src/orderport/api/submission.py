@@ -21,10 +21,9 @@ from orderport.api.problems import MEDIA_TYPE, TYPE_BASE, Problem
 from orderport.api.requests_log import Answer, Earlier
 from orderport.model import Finding
 from orderport.partners import PartnerProfile
-from orderport.pipeline.ingest import PoResult
-from orderport.pipeline.ingest import file_error_finding
+from orderport.pipeline.ingest import PoResult, file_error_finding
 from orderport.store.ledger import FileState
-from orderport.store.lifecycle import StoredPo, get_po
+from orderport.store.lifecycle import Outcome, StoredPo, get_po
 
 IDEMPOTENCY_KEY_MAX = 200
 
@@ -78,8 +77,13 @@ def unreadable(processed: Processed) -> Answer | None:
     if outcome.state is FileState.FAILED:
         return Answer(
             500,
-            _problem(500, "Processing failed", f"request #{processed.file_id} was parked for an "
-                     "operator; nothing of it was applied", processed.file_id),
+            _problem(
+                500,
+                "Processing failed",
+                f"request #{processed.file_id} was parked for an "
+                "operator; nothing of it was applied",
+                processed.file_id,
+            ),
         )
     result = outcome.result
     if result is None or result.error is None:
@@ -92,9 +96,7 @@ def unreadable(processed: Processed) -> Answer | None:
     )
 
 
-def _problem(
-    status: int, title: str, detail: str, file_id: int, **extra: Any
-) -> dict[str, Any]:
+def _problem(status: int, title: str, detail: str, file_id: int, **extra: object) -> dict[str, Any]:
     return {
         "type": TYPE_BASE + title.lower().replace(" ", "-"),
         "title": title,
@@ -120,7 +122,8 @@ def _gather(state: ApiState, partner_id: str, submitted: Submitted) -> Processed
     with state.engine.connect() as conn:
         result = submitted.outcome.result
         for po in result.pos if result else []:
-            stored = get_po(conn, partner_id, po.po_number) if po.po_number else None
+            kept = po.outcome not in (None, Outcome.REJECTED, Outcome.REFUSED)
+            stored = get_po(conn, partner_id, po.po_number) if kept and po.po_number else None
             processed.pos.append(PoView(po, stored))
         first = submitted.outcome.duplicate_of
         if processed.duplicate and first is not None:

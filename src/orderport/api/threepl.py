@@ -136,7 +136,7 @@ def _body_po_number(body: bytes) -> object:
         422: {"description": "not updated; see v4Errors"},
     },
 )
-async def update(request: Request, orderNo: str, who: PartnerCaller) -> JSONResponse:  # noqa: N803
+async def update(request: Request, orderNo: str, who: PartnerCaller) -> JSONResponse:
     body = await request.body()
     named = _body_po_number(body)
     if named is not None and named != orderNo:
@@ -176,7 +176,7 @@ def _action_answer(result: ApplyResult, stored: StoredPo | None, po_number: str)
 
 
 @router.post("/purchase-orders/{orderNo}/approve", summary="Approve a purchase order")
-async def approve(request: Request, orderNo: str, who: PartnerCaller) -> JSONResponse:  # noqa: N803
+async def approve(request: Request, orderNo: str, who: PartnerCaller) -> JSONResponse:
     state = state_of(request)
     partner_id = who.partner.id
 
@@ -192,7 +192,7 @@ async def approve(request: Request, orderNo: str, who: PartnerCaller) -> JSONRes
 @router.post("/purchase-orders/{orderNo}/cancel", summary="Cancel a purchase order")
 async def cancel(
     request: Request,
-    orderNo: str,  # noqa: N803
+    orderNo: str,
     who: PartnerCaller,
     reason: Annotated[str, Query(max_length=500)] = "canceled by partner (API)",
 ) -> JSONResponse:
@@ -214,8 +214,8 @@ async def cancel(
 async def get(
     request: Request,
     who: PartnerCaller,
-    externalId: Annotated[str | None, Query(max_length=120)] = None,  # noqa: N803
-    orderNo: Annotated[str | None, Query(max_length=100)] = None,  # noqa: N803
+    externalId: Annotated[str | None, Query(max_length=120)] = None,
+    orderNo: Annotated[str | None, Query(max_length=100)] = None,
 ) -> JSONResponse:
     if (externalId is None) == (orderNo is None):
         raise Problem(
