@@ -33,6 +33,7 @@ app = typer.Typer(
 partners_app = typer.Typer(help="Partner profiles.", no_args_is_help=True)
 app.add_typer(partners_app, name="partners")
 app.add_typer(api_commands.keys_app, name="keys")
+app.add_typer(api_commands.webhooks_app, name="webhooks")
 app.command("serve")(api_commands.serve)
 console = Console()
 

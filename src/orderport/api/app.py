@@ -9,7 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import Engine
 
-from orderport.api import orderport_v1, problems, seed_styles, threepl
+from orderport.api import (
+    orderport_v1,
+    problems,
+    seed_styles,
+    threepl,
+    tracking_api,
+    webhooks_api,
+)
 from orderport.api.context import ApiState
 from orderport.api.limits import DEFAULT_MAX_BODY, BodyLimit
 from orderport.api.openapi_bodies import COMPONENTS
@@ -40,6 +47,8 @@ def create_app(
     app.include_router(threepl.router)
     app.include_router(seed_styles.router)
     app.include_router(orderport_v1.router)
+    app.include_router(tracking_api.router)
+    app.include_router(webhooks_api.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

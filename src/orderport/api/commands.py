@@ -10,6 +10,7 @@ from rich.console import Console
 from orderport.api.keys import Role
 
 keys_app = typer.Typer(help="API keys for the HTTP front door.", no_args_is_help=True)
+webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
 console = Console()
 
 
@@ -72,6 +73,40 @@ def keys_list() -> None:
         for k in list_keys(conn):
             revoked = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else "live"
             print(f"{k.key_id}\t{k.role.value}\t{k.partner_id or '-'}\t{revoked}\t{k.label or ''}")
+
+
+@webhooks_app.command("deliver")
+def webhooks_deliver() -> None:
+    """Send the webhooks that are due (retries wait out their backoff)."""
+    from orderport.pipeline.webhooks import deliver_webhooks
+    from orderport.store.db import make_engine
+
+    summary = deliver_webhooks(make_engine())
+    print(f"sent {len(summary.sent)}, retrying {len(summary.retrying)}, dead {len(summary.dead)}")
+
+
+@webhooks_app.command("dead")
+def webhooks_dead() -> None:
+    """Webhooks that gave up after their tries (dead letters)."""
+    from orderport.pipeline.webhooks import dead_letters
+    from orderport.store.db import make_engine
+
+    for d in dead_letters(make_engine()):
+        print(f"{d.outbox_id}\t{d.partner_id}\t{d.url}\t{d.attempts} tries\t{d.error or ''}")
+
+
+@webhooks_app.command("replay")
+def webhooks_replay(
+    outbox_id: Annotated[int, typer.Argument(help="The webhook's outbox id (see `dead`).")],
+) -> None:
+    """Queue a webhook again (a dead letter, or one already sent); the next pass sends it."""
+    from orderport.pipeline.webhooks import replay
+    from orderport.store.db import make_engine
+
+    if not replay(make_engine(), outbox_id):
+        console.print(f"[red]no webhook delivery {outbox_id}[/]")
+        raise typer.Exit(1)
+    print(f"webhook {outbox_id} queued again")
 
 
 def serve(

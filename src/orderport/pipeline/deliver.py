@@ -21,6 +21,7 @@ from orderport.pipeline.channel_factory import smtp_from_env
 from orderport.pipeline.intake import IntakeContext, crash_point
 from orderport.store import outbox
 from orderport.store.archive import archive_bytes
+from orderport.store.events import WEBHOOK_KIND
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,8 @@ def deliver_pending(
     """Send every pending outbox item (of one partner, or all); returns what was sent."""
     context = ctx or IntakeContext(home=home)
     with engine.connect() as conn:
-        items = outbox.pending(conn, partner_id)
+        # Webhooks go by HTTP (pipeline.webhooks), not to the partner's channel.
+        items = [i for i in outbox.pending(conn, partner_id) if i.kind != WEBHOOK_KIND]
     summary = DeliverySummary()
     channels: dict[str, Channel] = {}
     try:

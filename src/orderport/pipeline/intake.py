@@ -48,8 +48,10 @@ from orderport.partners import read_settings as profile_read_settings
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
 from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
+from orderport.pipeline.partner_events import po_events
 from orderport.store import ledger
 from orderport.store.archive import archive_file, open_archived
+from orderport.store.events import emit_many
 from orderport.store.ledger import FileState, LedgerRow
 from orderport.store.lifecycle import Outcome, upsert_partner
 from orderport.store.tables import partners
@@ -463,6 +465,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             email=dict(row.detail) if row.channel == "imap" else {},
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
+    emit_many(conn, row.partner_id, po_events(row.id, result))  # webhooks + stream, same txn
     ledger.set_state(
         conn,
         row.id,

@@ -414,3 +414,41 @@ api_requests = Table(
     UniqueConstraint("partner_id", "idem_key"),
     Index(None, "file_id"),
 )
+
+# Partner-facing events (webhooks, the SSE stream), written in the transaction of what they
+# report; ``id`` is the stream's event id (resumable with Last-Event-ID).
+partner_events = Table(
+    "partner_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("data", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "partner_id", "id"),
+)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("events", JsonDocument, nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    Index(None, "partner_id"),
+)
+
+# One row per webhook outbox item: where it goes and when it may be tried next (backoff).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("outbox_id", BigId, ForeignKey("outbox.id"), primary_key=True),
+    Column("subscription_id", BigId, ForeignKey("webhook_subscriptions.id"), nullable=False),
+    Column("event_id", BigId, ForeignKey("partner_events.id"), nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Index(None, "next_attempt_at"),
+)
