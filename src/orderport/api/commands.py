@@ -114,6 +114,9 @@ def serve(
     port: Annotated[int, typer.Option(help="TCP port.")] = 8080,
     workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
     max_body_mb: Annotated[int, typer.Option(help="Largest request body, in MiB.")] = 10,
+    webhooks_every: Annotated[
+        float, typer.Option(help="Send due webhooks every so many seconds (0: never).")
+    ] = 5.0,
 ) -> None:
     """Serve the HTTP API (the seeds' PO APIs and Orderport's own) with uvicorn."""
     import os
@@ -124,6 +127,7 @@ def serve(
 
     migrate(make_engine())
     os.environ["ORDERPORT_API_MAX_BODY"] = str(max_body_mb * 1024 * 1024)
+    os.environ["ORDERPORT_API_WEBHOOKS_EVERY"] = str(webhooks_every)
     uvicorn.run(
         "orderport.api.serve:app_from_environment",
         factory=True,

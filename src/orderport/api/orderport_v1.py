@@ -15,10 +15,12 @@ from orderport.api.requests_log import Answer
 from orderport.api.submission import (
     Processed,
     duplicate_message,
+    duplicate_status,
     finding_json,
     handle_json,
     idempotency_key,
     process_body,
+    resent_refusal,
     response_for,
 )
 from orderport.channels import safe_display_name
@@ -51,11 +53,11 @@ def render(processed: Processed) -> Answer:
         ],
     }
     if processed.duplicate:
-        earlier = processed.earlier
-        if earlier is not None and earlier.status_code >= 400 and earlier.status_code != 409:
-            return earlier
+        again = resent_refusal(processed)
+        if again is not None:
+            return again
         body["detail"] = duplicate_message(processed)
-        return Answer(409, body)
+        return Answer(duplicate_status(processed), body)
     stored = any(v.result.outcome in _STORED for v in processed.pos)
     only_duplicates = bool(processed.pos) and all(
         v.result.outcome is Outcome.DUPLICATE for v in processed.pos

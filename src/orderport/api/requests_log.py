@@ -76,11 +76,15 @@ def forget(conn: Connection, row_id: int) -> None:
     conn.execute(api_requests.delete().where(api_requests.c.id == row_id))
 
 
-def answer_for_file(conn: Connection, file_id: int) -> Answer | None:
-    """The answer given to the request that brought this inbound file, if it came by HTTP."""
+def answer_for_file(conn: Connection, file_id: int, endpoint: str) -> Answer | None:
+    """The answer given by ``endpoint`` to the request that brought this inbound file."""
     row = conn.execute(
         select(api_requests.c.status_code, api_requests.c.response)
-        .where(api_requests.c.file_id == file_id, api_requests.c.status_code.is_not(None))
+        .where(
+            api_requests.c.file_id == file_id,
+            api_requests.c.endpoint == endpoint,
+            api_requests.c.status_code.is_not(None),
+        )
         .order_by(api_requests.c.id)
         .limit(1)
     ).first()

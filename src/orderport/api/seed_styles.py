@@ -11,7 +11,14 @@ from fastapi.responses import JSONResponse
 from orderport.api.context import PartnerCaller
 from orderport.api.openapi_bodies import json_body
 from orderport.api.requests_log import Answer
-from orderport.api.submission import Processed, duplicate_message, finding_json, handle_json
+from orderport.api.submission import (
+    Processed,
+    duplicate_message,
+    duplicate_status,
+    finding_json,
+    handle_json,
+    resent_refusal,
+)
 from orderport.store.lifecycle import Outcome
 
 router = APIRouter(tags=["Inspectorio (seed 003) and Loupe (seed 004)"])
@@ -19,19 +26,13 @@ router = APIRouter(tags=["Inspectorio (seed 003) and Loupe (seed 004)"])
 _STORED = (Outcome.CREATED, Outcome.UPDATED, Outcome.HELD, Outcome.CANCELED)
 
 
-def _replay_refusal(processed: Processed) -> Answer | None:
-    earlier = processed.earlier
-    if earlier is not None and earlier.status_code >= 400 and earlier.status_code != 409:
-        return earlier
-    return None
-
-
 def render_inspectorio(processed: Processed) -> Answer:
     """``{"data": {...}}`` on success; ``{"errorCode", "message", "errors": {pointer: [..]}}``."""
     if processed.duplicate:
         message = duplicate_message(processed)
-        return _replay_refusal(processed) or Answer(
-            409, {"errorCode": "DUPLICATE", "message": message, "errors": {}}
+        code = "VALIDATION_ERROR" if processed.first_refused else "DUPLICATE"
+        return resent_refusal(processed) or Answer(
+            duplicate_status(processed), {"errorCode": code, "message": message, "errors": {}}
         )
     view = processed.pos[0] if processed.pos else None
     po = view.result if view else None
@@ -70,8 +71,9 @@ def render_loupe(processed: Processed) -> Answer:
     """``{"success": true, "purchaseOrder": {...}}`` or ``{"success": false, "errors": [...]}``."""
     if processed.duplicate:
         message = duplicate_message(processed)
-        return _replay_refusal(processed) or Answer(
-            409, {"success": False, "errors": [{"field": None, "message": message}]}
+        return resent_refusal(processed) or Answer(
+            duplicate_status(processed),
+            {"success": False, "errors": [{"field": None, "message": message}]},
         )
     orders: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []

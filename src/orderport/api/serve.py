@@ -15,4 +15,11 @@ from orderport.store.db import make_engine
 
 def app_from_environment() -> FastAPI:
     max_body = int(os.environ.get("ORDERPORT_API_MAX_BODY", DEFAULT_MAX_BODY))
-    return create_app(make_engine(), home_dir(), load_profiles(profiles_dir()), max_body=max_body)
+    every = float(os.environ.get("ORDERPORT_API_WEBHOOKS_EVERY", "5"))
+    return create_app(
+        make_engine(),
+        home_dir(),
+        load_profiles(profiles_dir()),
+        max_body=max_body,
+        webhooks_every=every if every > 0 else None,
+    )

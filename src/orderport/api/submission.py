@@ -22,10 +22,12 @@ from orderport.api.requests_log import Answer, Earlier
 from orderport.model import Finding
 from orderport.partners import PartnerProfile
 from orderport.pipeline.ingest import PoResult, file_error_finding
+from orderport.store import ledger
 from orderport.store.ledger import FileState
 from orderport.store.lifecycle import Outcome, StoredPo, get_po
 
 IDEMPOTENCY_KEY_MAX = 200
+_REFUSED = (FileState.REJECTED, FileState.FAILED)
 
 
 @dataclass
@@ -41,7 +43,9 @@ class Processed:
     submitted: Submitted
     pos: list[PoView] = field(default_factory=list)
     earlier: Answer | None = None
-    """For a resent body: the answer given to the request that first brought it."""
+    """For a resent body: the same endpoint's answer to the request that first brought it."""
+    first_refused: bool = False
+    """For a resent body: the first copy was refused (nothing of it is stored)."""
 
     @property
     def file_id(self) -> int:
@@ -107,17 +111,36 @@ def _problem(status: int, title: str, detail: str, file_id: int, **extra: object
     }
 
 
+def resent_refusal(processed: Processed) -> Answer | None:
+    """A resent body that was refused the first time is refused again, never called a
+    "duplicate" (which tells a 3PL client its first post succeeded): the same endpoint's
+    answer again, or None to let the API word it (``duplicate_message``, status 422)."""
+    earlier = processed.earlier
+    if earlier is not None and earlier.status_code >= 400 and earlier.status_code != 409:
+        return earlier
+    return None
+
+
+def duplicate_status(processed: Processed) -> int:
+    return 422 if processed.first_refused else 409
+
+
 def duplicate_message(processed: Processed, po_number: str | None = None) -> str:
     what = f"PO {po_number}" if po_number else "this request"
     first = processed.submitted.outcome.duplicate_of
     where = f" (first received as request #{first})" if first else ""
+    if processed.first_refused and po_number is None:
+        return (
+            f"this body was already received and refused{where}; nothing of it was applied: "
+            "correct it and send it again"
+        )
     return (
         f"duplicate: {what} was already received and applied{where}; nothing was applied again. "
         "GET it by externalId or orderNo to see it."
     )
 
 
-def _gather(state: ApiState, partner_id: str, submitted: Submitted) -> Processed:
+def _gather(state: ApiState, partner_id: str, submitted: Submitted, endpoint: str) -> Processed:
     processed = Processed(submitted)
     with state.engine.connect() as conn:
         result = submitted.outcome.result
@@ -127,7 +150,9 @@ def _gather(state: ApiState, partner_id: str, submitted: Submitted) -> Processed
             processed.pos.append(PoView(po, stored))
         first = submitted.outcome.duplicate_of
         if processed.duplicate and first is not None:
-            processed.earlier = requests_log.answer_for_file(conn, first)
+            processed.earlier = requests_log.answer_for_file(conn, first, endpoint)
+            original = ledger.get(conn, first)
+            processed.first_refused = original is not None and original.state in _REFUSED
     return processed
 
 
@@ -204,7 +229,7 @@ def process_body(
         submitted = submit(
             state.engine, state.home, profile, body, name, variant=variant, detail=detail
         )
-        processed = _gather(state, profile.id, submitted)
+        processed = _gather(state, profile.id, submitted, endpoint)
         answer = unreadable(processed) or render(processed)
     except BaseException:
         with state.engine.begin() as conn:

@@ -19,7 +19,14 @@ from orderport.api.lookups import po_numbers_by_external_id
 from orderport.api.openapi_bodies import json_body
 from orderport.api.problems import Problem
 from orderport.api.requests_log import Answer
-from orderport.api.submission import Processed, duplicate_message, finding_json, handle_json
+from orderport.api.submission import (
+    Processed,
+    duplicate_message,
+    duplicate_status,
+    finding_json,
+    handle_json,
+    resent_refusal,
+)
 from orderport.model import Finding
 from orderport.store import lifecycle
 from orderport.store.lifecycle import ApplyResult, Outcome, StoredPo
@@ -69,11 +76,12 @@ def _split(findings: list[Finding]) -> tuple[list[dict[str, Any]], list[dict[str
 
 def render(processed: Processed) -> Answer:
     if processed.duplicate:
-        earlier = processed.earlier
-        if earlier is not None and earlier.status_code >= 400 and earlier.status_code != 409:
-            return earlier  # refused the first time: refused again, not "duplicate"
-        error = {"code": "duplicate", "severity": "error", "message": duplicate_message(processed)}
-        return Answer(409, envelope([], [error], [], processed.file_id))
+        again = resent_refusal(processed)
+        if again is not None:
+            return again
+        code = "refused_before" if processed.first_refused else "duplicate"
+        error = {"code": code, "severity": "error", "message": duplicate_message(processed)}
+        return Answer(duplicate_status(processed), envelope([], [error], [], processed.file_id))
     items: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
@@ -175,7 +183,18 @@ def _action_answer(result: ApplyResult, stored: StoredPo | None, po_number: str)
     return JSONResponse(envelope(items, errors, warnings), 200)
 
 
-@router.post("/purchase-orders/{orderNo}/approve", summary="Approve a purchase order")
+_ACTION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {"description": "done (or already so: see v4Warnings)"},
+    404: {"description": "no such PO"},
+    409: {"description": "not possible in the PO's status; see v4Errors"},
+}
+
+
+@router.post(
+    "/purchase-orders/{orderNo}/approve",
+    summary="Approve a purchase order",
+    responses=_ACTION_RESPONSES,
+)
 async def approve(request: Request, orderNo: str, who: PartnerCaller) -> JSONResponse:
     state = state_of(request)
     partner_id = who.partner.id
@@ -189,7 +208,11 @@ async def approve(request: Request, orderNo: str, who: PartnerCaller) -> JSONRes
     return _action_answer(result, stored, orderNo)
 
 
-@router.post("/purchase-orders/{orderNo}/cancel", summary="Cancel a purchase order")
+@router.post(
+    "/purchase-orders/{orderNo}/cancel",
+    summary="Cancel a purchase order",
+    responses=_ACTION_RESPONSES,
+)
 async def cancel(
     request: Request,
     orderNo: str,

@@ -236,3 +236,19 @@ def test_file_upload_is_answered_with_the_partners_result_file(api: Api) -> None
     # Byte for byte the answer queued for delivery on the partner's channel.
     assert answer.content == bytes(queued[0].content)
     assert answer.headers["content-type"].startswith(queued[0].media_type)
+
+
+def test_a_refused_body_sent_to_another_api_is_refused_in_that_apis_style(api: Api) -> None:
+    """Found by schemathesis: the Loupe endpoint replayed the 3PL endpoint's answer, and a
+    refused body sent again must never read "duplicate" (a 3PL client takes that as success)."""
+    body = b"[null, null]"
+    with api.client("loupe") as http:
+        first = http.post("/api/3pl/purchase-orders", content=body, headers=JSON)
+        again = http.post("/api/3pl/purchase-orders", content=body, headers=JSON)
+        other = http.post("/api/external/purchaseorders/submit", content=body, headers=JSON)
+    assert first.status_code == 422
+    assert again.json() == first.json()
+    assert other.status_code == 422
+    assert other.json()["success"] is False
+    assert "refused" in other.json()["errors"][0]["message"]
+    assert "duplicate" not in other.text
