@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from orderport.api import (
     orderport_v1,
+    pages,
     problems,
     seed_styles,
     threepl,
@@ -71,6 +72,7 @@ def create_app(
     app.include_router(orderport_v1.router)
     app.include_router(tracking_api.router)
     app.include_router(webhooks_api.router)
+    app.include_router(pages.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -40,6 +40,8 @@ def state_of(request: Request) -> ApiState:
 
 
 _UNAUTHORIZED = {"WWW-Authenticate": 'Bearer realm="orderport"'}
+COOKIE = "orderport_key"
+"""The pages' sign-in cookie (HttpOnly, SameSite=Strict): honoured on /ui pages only."""
 
 
 def _presented(request: Request) -> str | None:
@@ -47,7 +49,10 @@ def _presented(request: Request) -> str | None:
     if header:
         scheme, _, token = header.partition(" ")
         return token.strip() if scheme.lower() == "bearer" else None
-    return request.headers.get("x-api-key")
+    key = request.headers.get("x-api-key")
+    if key is None and request.url.path.startswith("/ui"):
+        key = request.cookies.get(COOKIE)
+    return key
 
 
 def caller(request: Request) -> Caller:
