@@ -135,4 +135,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        # A worker imports the whole pipeline; on a busy host that takes longer than
+        # uvicorn's 5 s default, which then kills and restarts it in a loop.
+        timeout_worker_healthcheck=120,
     )
