@@ -69,7 +69,7 @@ def test_schemathesis_finds_no_server_error_and_no_schema_violation(
                 "--max-examples",
                 "4",
                 "--max-time",
-                "40",
+                "30",
                 "--request-timeout",
                 "60",
                 "--seed",
