@@ -57,8 +57,9 @@ def _body(schema: dict[str, Any]) -> dict[str, Any]:
 
 def canonical_body() -> dict[str, Any]:
     """The canonical PO (``schemas/purchase_order.schema.json``)."""
-    path = SCHEMA_DIR.parent / "purchase_order.schema.json"
-    schema = json.loads(path.read_text(encoding="utf-8"))
+    from orderport.model.schema_export import purchase_order_schema
+
+    schema = purchase_order_schema()
     for def_name, definition in schema.get("$defs", {}).items():
         COMPONENTS[_def_name("Canonical", def_name)] = _rewrite(definition, "Canonical")
     COMPONENTS["CanonicalPurchaseOrder"] = _rewrite(schema, "Canonical")

@@ -45,6 +45,7 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.partners import PartnerProfile, apply_mapping, load_profiles, profiles_dir
 from orderport.partners import read_settings as profile_read_settings
+from orderport.pipeline.ack_intake import is_acknowledgment, take_acknowledgment
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
 from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
@@ -427,6 +428,9 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
         return _duplicate(conn, outcome, first, f"same content as inbound file #{first}")
     path = open_archived(context.home, row.sha256)
     name = safe_display_name(row.original_name)
+    with path.open("rb") as start:
+        if is_acknowledgment(start.read(registry.SNIFF_BYTES)):
+            return _acknowledgment(conn, row, profile, path, name, outcome)
     result = FileResult(name)
     receipt, report = X12Receipt(), InterchangeReport()
     key: str | None = None
@@ -463,6 +467,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             x12_receipt=receipt,
             edifact_report=report,
             email=dict(row.detail) if row.channel == "imap" else {},
+            edi=profile.edi,
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
     emit_many(conn, row.partner_id, po_events(row.id, result))  # webhooks + stream, same txn
@@ -536,6 +541,23 @@ def _check_resent(conn: Connection, row: LedgerRow, keys: Sequence[str]) -> None
         f"{len(known)} of the file's {len(seen)} interchanges were received before ({listed});"
         " resend only the new interchanges"
     )
+
+
+def _acknowledgment(
+    conn: Connection,
+    row: LedgerRow,
+    profile: PartnerProfile,
+    path: Path,
+    name: str,
+    outcome: FileOutcome,
+) -> FileOutcome:
+    """A partner's 997/999/TA1/CONTRL for our documents: recorded, never answered."""
+    taken = take_acknowledgment(conn, profile, row.id, path, name, datetime.now(UTC))
+    acknowledges = [f"{m.document} outbox #{m.outbox_id}: {m.status}" for m in taken.matched]
+    detail = {**row.detail, "acknowledges": acknowledges}
+    ledger.set_state(conn, row.id, taken.state, error=taken.error, fmt=taken.fmt, detail=detail)
+    outcome.state, outcome.error, outcome.format = taken.state, taken.error, taken.fmt
+    return outcome
 
 
 def _duplicate(
