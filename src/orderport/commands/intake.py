@@ -38,6 +38,10 @@ def _since(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
+REFUSED_EXIT = 3
+"""``intake`` exit code when the pass ran but refused or failed files (1: a channel failed)."""
+
+
 def intake(
     partner: Annotated[
         list[str] | None, typer.Option("--partner", "-p", help="Partner id.")
@@ -71,9 +75,17 @@ def intake(
         )
     console.print(table)
     for error in summary.errors:
-        console.print(f"[red]{error}[/]")
+        console.print(f"[red]{error}[/]", markup=True)
     if summary.errors:
         raise typer.Exit(1)
+    refused = [
+        o
+        for o in summary.outcomes
+        if not o.already_final and o.state in (FileState.REJECTED, FileState.FAILED)
+    ]
+    if refused:
+        console.print(f"{len(refused)} file(s) refused or failed; their senders were answered")
+        raise typer.Exit(REFUSED_EXIT)
 
 
 def files(

@@ -41,6 +41,8 @@ class PartnerDay:
     status_files_sent: int = 0
     booking_files_sent: int = 0
     bookings_confirmed: int = 0
+    alerts_by_kind: dict[str, int] = field(default_factory=dict)
+    """Alerts raised on the day (business and operational, e.g. ``ops_file_crashed``)."""
     acks_by_status: dict[str, int] = field(default_factory=dict)
     """Partners' acknowledgments of our interchanges recorded that day, by verdict."""
     ack_alerts: dict[str, int] = field(default_factory=dict)
@@ -216,6 +218,15 @@ def _bookings(conn: Connection, counts: _Counts, since: datetime, until: datetim
             counts.partner(partner_id).bookings_confirmed += 1
 
 
+def _alerts(conn: Connection, counts: _Counts, since: datetime, until: datetime) -> None:
+    query = select(t.tracking_alerts.c.partner_id, t.tracking_alerts.c.kind).where(
+        t.tracking_alerts.c.raised_at >= since, t.tracking_alerts.c.raised_at < until
+    )
+    for partner_id, kind in conn.execute(query):
+        found = counts.partner(partner_id).alerts_by_kind
+        found[kind] = found.get(kind, 0) + 1
+
+
 def _acks(conn: Connection, counts: _Counts, since: datetime, until: datetime) -> None:
     """Acknowledgments received for our interchanges, and the ack alerts raised, that day."""
     oi, ta = t.outbound_interchanges, t.tracking_alerts
@@ -260,6 +271,7 @@ def collect(
         _findings(conn, counts, day_start, until)
         _sent(conn, counts, day_start, until)
         _bookings(conn, counts, day_start, until)
+        _alerts(conn, counts, day_start, until)
         _acks(conn, counts, day_start, until)
     partners = [counts.partners[k] for k in sorted(counts.partners)]
     for p in partners:
