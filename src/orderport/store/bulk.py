@@ -20,7 +20,6 @@ COPY on PostgreSQL and the driver's executemany on SQLite (see ``_write``).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +30,7 @@ from sqlalchemy import Dialect, Table, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
-from orderport.store.canonical import canonical_document
+from orderport.store.canonical import canonical_bytes, canonical_document
 from orderport.store.lifecycle import (
     CHANGE_OF_UNKNOWN_PO,
     ApplyResult,
@@ -156,8 +155,8 @@ def hashed_text(document: dict[str, Any]) -> tuple[str, str]:
 
     The same text is then stored, so the document is serialised once instead of twice.
     """
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    data = canonical_bytes(document)
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 
 def _load_many(conn: Connection, partner_id: str, numbers: set[str]) -> dict[str, Row[Any]]:
