@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.table import Table
 
 from orderport.commands import intake as intake_commands
 from orderport.commands import reports as report_commands
@@ -21,7 +22,7 @@ from orderport.report import (
     stored_po_json,
     stored_po_tables,
 )
-from orderport.store import lifecycle
+from orderport.store import acks, lifecycle
 from orderport.store.db import database_url, make_engine, migrate
 
 app = typer.Typer(
@@ -119,16 +120,41 @@ def show(
     engine = make_engine()
     with engine.connect() as conn:
         stored = lifecycle.get_po(conn, partner, po_number)
+        sent = acks.for_po(conn, partner, stored.id) if stored is not None else []
     if stored is None:
         console.print(f"[red]no PO {po_number!r} for partner {partner!r}[/]")
         raise typer.Exit(1)
     if as_json:
-        print(json.dumps(stored_po_json(stored), indent=2))
+        document = stored_po_json(stored)
+        document["acknowledgments"] = [_ack_json(s) for s in sent]
+        print(json.dumps(document, indent=2))
         return
     for table in stored_po_tables(stored):
         console.print(table)
     if stored.findings:
         console.print(findings_view(stored.findings, title="findings"))
+    if sent:
+        table = Table(title="our EDI documents for this PO and the partner's acknowledgment")
+        for column in ("outbox", "document", "interchange", "sent (UTC)", "ack", "detail"):
+            table.add_column(column)
+        for s in sent:
+            when = s.sent_at.strftime("%Y-%m-%d %H:%M:%S") if s.sent_at else "not yet"
+            verdict = s.ack_status or ("awaited" if s.expects_ack else "-")
+            table.add_row(
+                str(s.outbox_id), s.document, s.interchange_ref, when, verdict, s.ack_detail or ""
+            )
+        console.print(table)
+
+
+def _ack_json(sent: acks.AwaitedInterchange) -> dict[str, object]:
+    return {
+        "outbox_id": sent.outbox_id,
+        "document": sent.document,
+        "interchange": sent.interchange_ref,
+        "sent_at": sent.sent_at.isoformat() if sent.sent_at else None,
+        "ack_status": sent.ack_status,
+        "ack_detail": sent.ack_detail,
+    }
 
 
 def _print_applied(result: lifecycle.ApplyResult, po_number: str) -> None:

@@ -8,12 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy import Engine
 
 from orderport.channels import safe_display_name
+from orderport.partners import load_profiles
 from orderport.pipeline.deliver import deliver_pending
 from orderport.pipeline.intake import intake_pass, reclaim_stuck, reprocess
 from orderport.settings import home_dir
-from orderport.store import ledger
+from orderport.store import acks, ledger
 from orderport.store.db import make_engine, migrate
 from orderport.store.ledger import FileState
 
@@ -34,6 +36,10 @@ def _since(value: str | None) -> datetime | None:
             f"--since {value!r}: use 2025-03-01, an ISO time, or 2h/3d"
         ) from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+REFUSED_EXIT = 3
+"""``intake`` exit code when the pass ran but refused or failed files (1: a channel failed)."""
 
 
 def intake(
@@ -69,9 +75,17 @@ def intake(
         )
     console.print(table)
     for error in summary.errors:
-        console.print(f"[red]{error}[/]")
+        console.print(f"[red]{error}[/]", markup=True)
     if summary.errors:
         raise typer.Exit(1)
+    refused = [
+        o
+        for o in summary.outcomes
+        if not o.already_final and o.state in (FileState.REJECTED, FileState.FAILED)
+    ]
+    if refused:
+        console.print(f"{len(refused)} file(s) refused or failed; their senders were answered")
+        raise typer.Exit(REFUSED_EXIT)
 
 
 def files(
@@ -91,8 +105,11 @@ def files(
         table.add_column(column)
     for r in rows:
         note = r.error or ""
+        acknowledged = r.detail.get("acknowledges")
         if r.duplicate_of is not None:
             note = f"duplicate of #{r.duplicate_of}"
+        elif acknowledged:
+            note = (note + " acknowledges " + ", ".join(map(str, acknowledged))).strip()
         elif r.needs_finish:
             note = (note + " (channel move pending)").strip()
         table.add_row(
@@ -104,6 +121,41 @@ def files(
             r.format or "-",
             r.state.value,
             note[:80],
+        )
+    console.print(table)
+    _acknowledgment_problems(engine, partner)
+
+
+def _acknowledgment_problems(engine: Engine, partner: str | None) -> None:
+    """Our interchanges the partner rejected or has not acknowledged within its window."""
+    profiles = load_profiles()
+    now = datetime.now(UTC)
+    with engine.connect() as conn:
+        sent = acks.interchanges(conn, partner)
+    problems = [
+        (s, "rejected" if s.ack_status == "rejected" else "overdue")
+        for s in sent
+        if s.ack_status == "rejected"
+        or (
+            s.partner_id in profiles
+            and acks.is_overdue(s, profiles[s.partner_id].outbound.ack_window(), now)
+        )
+    ]
+    if not problems:
+        return
+    table = Table(title=f"acknowledgments of our files: {len(problems)} rejected or overdue")
+    for column in ("outbox", "partner", "document", "interchange", "sent (UTC)", "ack", "detail"):
+        table.add_column(column)
+    for s, verdict in problems:
+        sent_at = s.sent_at.strftime("%Y-%m-%d %H:%M:%S") if s.sent_at else "-"
+        table.add_row(
+            str(s.outbox_id),
+            s.partner_id,
+            s.document,
+            s.interchange_ref,
+            sent_at,
+            verdict,
+            (s.ack_detail or "")[:80],
         )
     console.print(table)
 

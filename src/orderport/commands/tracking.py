@@ -14,6 +14,7 @@ from orderport.model.tracking import StatusCode, StatusEvent
 from orderport.partners import PartnerProfile, load_profiles, profiles_dir
 from orderport.pipeline.alerts import alerts_pass
 from orderport.pipeline.export import export_pass
+from orderport.pipeline.ops_alerts import ops_alerts_pass
 from orderport.pipeline.tracking_intake import ingest_tracking_file
 from orderport.store.db import make_engine
 from orderport.store.tracking import (
@@ -187,10 +188,14 @@ def export(
 
 def alerts() -> None:
     """Raise new exception alerts (each once) into the outbox."""
-    raised = alerts_pass(make_engine(), now=datetime.now(UTC), profiles=_profiles())
+    engine, now, profiles = make_engine(), datetime.now(UTC), _profiles()
+    raised = alerts_pass(engine, now=now, profiles=profiles)
     for alert in raised:
         console.print(f"{alert.partner_id}: [{alert.kind.value}] {alert.message}")
-    console.print(f"{len(raised)} new alert(s)")
+    ops = ops_alerts_pass(engine, now, profiles)
+    for op in ops:
+        console.print(f"{op.partner_id}: [{op.kind.value}] {op.message}", markup=False)
+    console.print(f"{len(raised) + len(ops)} new alert(s)")
 
 
 def register(app: typer.Typer) -> None:

@@ -16,6 +16,7 @@ from sqlalchemy import Engine
 
 from orderport.channels import Attachment, Channel, ChannelError, SmtpSender
 from orderport.channels.smtp import build_message
+from orderport.pipeline import crash_recovery
 from orderport.pipeline.answers import EMAIL_KIND, parse_email_envelope
 from orderport.pipeline.channel_factory import smtp_from_env
 from orderport.pipeline.intake import IntakeContext, crash_point
@@ -55,6 +56,7 @@ def deliver_pending(
 ) -> DeliverySummary:
     """Send every pending outbox item (of one partner, or all); returns what was sent."""
     context = ctx or IntakeContext(home=home)
+    crash_recovery.register_owner(home)
     with engine.connect() as conn:
         items = outbox.pending(conn, partner_id)
     summary = DeliverySummary()
@@ -73,6 +75,7 @@ def deliver_pending(
                     if channel is None:
                         channel = context.channel(context.profile(item.partner_id))
                         channels[item.partner_id] = channel
+                        crash_recovery.clean_temporaries(channel, home)
                     channel.deliver(item.filename, item.content)
             except ChannelError as exc:
                 log.warning("outbox #%s (%s): delivery failed: %s", item.id, item.filename, exc)
