@@ -14,7 +14,16 @@ from orderport.api import commands as api_commands
 from orderport.commands import intake as intake_commands
 from orderport.commands import reports as report_commands
 from orderport.commands import tracking as tracking_commands
-from orderport.partners import PartnerProfile, check_profiles, load_profiles, profiles_dir
+from orderport.partners import (
+    PartnerProfile,
+    ProfileError,
+    check_profiles,
+    load_partner_profile,
+    load_profile,
+    load_profiles,
+    load_valid_profiles,
+    profiles_dir,
+)
 from orderport.pipeline.ingest import FileResult, check_file, ingest_file
 from orderport.report import (
     file_result_json,
@@ -48,12 +57,16 @@ FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="The 
 def _profile(partner: str | None) -> PartnerProfile | None:
     if partner is None:
         return None
-    profiles = load_profiles(profiles_dir())
-    if partner not in profiles:
-        known = ", ".join(sorted(profiles)) or "none"
+    try:
+        return load_partner_profile(partner, profiles_dir())
+    except ProfileError as err:
+        for problem in err.problems:
+            console.print(f"[red]profile of {partner!r} is invalid:[/] {problem}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    except KeyError:
+        known = ", ".join(sorted(load_valid_profiles(profiles_dir())[0])) or "none"
         console.print(f"[red]no profile for partner {partner!r}[/] in {profiles_dir()} ({known})")
-        raise typer.Exit(2)
-    return profiles[partner]
+        raise typer.Exit(2) from None
 
 
 def _exit_for(result: FileResult) -> None:
@@ -216,6 +229,41 @@ def partners_check(
     if problems:
         raise typer.Exit(1)
     console.print(f"all profiles in {folder} are valid")
+
+
+@partners_app.command("draft")
+def partners_draft(
+    file: FileArg,
+    partner_id: Annotated[str, typer.Option("--id", help="The new partner's id.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.yaml).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a reviewable profile learnt from a sample file; show the sample read with it."""
+    from orderport.partners.draft import draft_profile
+
+    target = output or Path(f"{partner_id}.yaml")
+    if target.exists() and not force:
+        console.print(f"[red]{target} exists[/]; use --force to overwrite it", soft_wrap=True)
+        raise typer.Exit(2)
+    try:
+        text, _ = draft_profile(file, partner_id)
+    except ValueError as err:
+        console.print(f"[red]{err}[/]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    target.write_text(text, encoding="utf-8")
+    console.print(f"[bold]{target}[/] (review it, then `orderport partners check`):")
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    try:
+        profile = load_profile(target)
+    except ProfileError as err:
+        for problem in err.problems:
+            console.print(f"[red]{problem}[/]", soft_wrap=True)
+        raise typer.Exit(1) from None
+    result = check_file(file, profile)
+    console.print(f"[bold]{file.name} read with this profile:[/]")
+    print(json.dumps(file_result_json(result), indent=2))
 
 
 @partners_app.command("list")
