@@ -33,13 +33,3 @@ def sqlite_engine_for_contract(sqlite_template: Path, tmp_path: Path) -> Iterato
         yield engine
     finally:
         engine.dispose()
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """The load test runs only when asked for (``-m load``): it takes minutes."""
-    if "load" in (config.option.markexpr or ""):
-        return
-    kept = [i for i in items if i.get_closest_marker("load") is None]
-    if len(kept) != len(items):
-        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
-        items[:] = kept

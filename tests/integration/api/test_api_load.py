@@ -1,8 +1,9 @@
-"""Load: 10,000 POs from 20 concurrent clients against `orderport serve` on PostgreSQL.
+"""Load: POs from 20 concurrent clients against `orderport serve` on PostgreSQL.
 
-Marked ``load`` and left out of the default run (conftest deselects it unless ``-m load`` is
-given): run it with ``pytest -m load tests/integration/api/test_api_load.py -s``. It prints
-requests per second and p50/p99 latency, and checks 0 lost and 0 doubled.
+The suite (and CI) posts 400 POs, which proves 0 lost and 0 doubled under concurrency in a
+bounded time; the measured run posts 10,000:
+``ORDERPORT_LOAD_POS=10000 pytest -m load tests/integration/api/test_api_load.py -s``.
+It prints requests per second and p50/p99 latency.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from orderport.store.tables import inbound_files, purchase_orders
 
 pytestmark = [pytest.mark.integration, pytest.mark.load]
 
-TOTAL = int(os.environ.get("ORDERPORT_LOAD_POS", "10000"))
+TOTAL = int(os.environ.get("ORDERPORT_LOAD_POS", "400"))
 CLIENTS = 20
 TEMPLATE: dict[str, Any] = json.loads((ROOT / "sample_files/json/canonical_valid.json").read_text())
 
@@ -39,7 +40,7 @@ def _po(n: int) -> bytes:
     return json.dumps({**TEMPLATE, "po_number": f"LOAD-{n:06d}"}).encode()
 
 
-def test_10000_pos_from_20_clients_none_lost_none_doubled(pg_database: Any, tmp_path: Path) -> None:
+def test_pos_from_20_clients_none_lost_none_doubled(pg_database: Any, tmp_path: Path) -> None:
     unused_tcp_port = free_port()
     pg_database.reset()
     engine = make_engine(pg_database.url)
@@ -84,6 +85,7 @@ def test_10000_pos_from_20_clients_none_lost_none_doubled(pg_database: Any, tmp_
                 for n in counter:
                     body = _po(n)
                     idem = {"Idempotency-Key": f"load-{n}"}
+                    status = 0  # no answer after every retry
                     for _ in range(5):  # a transport failure is retried with the same key
                         started = time.perf_counter()
                         try:
@@ -92,11 +94,12 @@ def test_10000_pos_from_20_clients_none_lost_none_doubled(pg_database: Any, tmp_
                             )
                         except httpx.TransportError:
                             continue
+                        status = answer.status_code
                         break
                     elapsed = time.perf_counter() - started
                     with lock:
                         latencies.append(elapsed)
-                        statuses[answer.status_code] = statuses.get(answer.status_code, 0) + 1
+                        statuses[status] = statuses.get(status, 0) + 1
 
         started = time.perf_counter()
         threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
