@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from orderport.api import commands as api_commands
 from orderport.commands import intake as intake_commands
 from orderport.commands import reports as report_commands
 from orderport.commands import tracking as tracking_commands
@@ -41,6 +42,9 @@ app = typer.Typer(
 )
 partners_app = typer.Typer(help="Partner profiles.", no_args_is_help=True)
 app.add_typer(partners_app, name="partners")
+app.add_typer(api_commands.keys_app, name="keys")
+app.add_typer(api_commands.webhooks_app, name="webhooks")
+app.command("serve")(api_commands.serve)
 console = Console()
 
 PartnerOpt = Annotated[str, typer.Option("--partner", "-p", help="Partner id (its profile).")]

@@ -53,8 +53,10 @@ from orderport.pipeline.ingest import (
     apply_documents,
     open_documents,
 )
+from orderport.pipeline.partner_events import po_events
 from orderport.store import ledger
 from orderport.store.archive import archive_file, open_archived
+from orderport.store.events import emit_many
 from orderport.store.ledger import FileState, LedgerRow
 from orderport.store.lifecycle import Outcome, PoStatus, upsert_partner
 from orderport.store.tables import partners
@@ -450,6 +452,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             edi=profile.edi,
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
+    emit_many(conn, row.partner_id, po_events(row.id, result))  # webhooks + stream, same txn
     ledger.set_state(
         conn,
         row.id,
