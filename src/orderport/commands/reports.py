@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
-from orderport.pipeline.nightly import write_report
-from orderport.settings import home_dir
-from orderport.store.db import make_engine
+from orderport.commands.common import console, open_store
 
-console = Console()
 report_app = typer.Typer(help="Operator reports.", no_args_is_help=True)
 
 
@@ -36,8 +32,11 @@ def nightly(
     ] = None,
 ) -> None:
     """Write the nightly report (CSV, JSON, HTML with charts) and the demand-planning CSV."""
+    from orderport.pipeline.nightly import write_report
+    from orderport.settings import home_dir
+
     chosen = _day(day)
-    engine = make_engine()
+    engine = open_store()
     try:
         files = write_report(engine, day=chosen, out_dir=out or home_dir() / "reports")
     finally:

@@ -17,7 +17,7 @@ import logging
 import os
 import secrets
 import signal
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -266,10 +266,18 @@ def process_files(
     *,
     home: Path,
     ctx: IntakeContext | None = None,
+    progress: Callable[[FileOutcome, int], None] | None = None,
 ) -> list[FileOutcome]:
-    """Process each file from the archive (one transaction each), then finish the channel moves."""
+    """Process each file from the archive (one transaction each), then finish the channel moves.
+
+    ``progress(outcome, total)`` is called after each file (the CLI's progress bar)."""
     context = _context(engine, home, ctx)
-    outcomes = [_process_one(engine, file_id, context) for file_id in dict.fromkeys(file_ids)]
+    wanted = list(dict.fromkeys(file_ids))
+    outcomes = []
+    for file_id in wanted:
+        outcomes.append(_process_one(engine, file_id, context))
+        if progress is not None:
+            progress(outcomes[-1], len(wanted))
     finish_pending(engine, [o.file_id for o in outcomes], context)
     return outcomes
 
@@ -617,6 +625,7 @@ def intake_pass(
     *,
     home: Path,
     ctx: IntakeContext | None = None,
+    progress: Callable[[FileOutcome, int], None] | None = None,
 ) -> IntakeSummary:
     """Claim and process every partner's files, plus whatever an earlier pass left behind."""
     context = _context(engine, home, ctx)
@@ -637,7 +646,9 @@ def intake_pass(
             summary.failed.append(partner_id)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
-    summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)
+    summary.outcomes = process_files(
+        engine, summary.claimed + left, home=home, ctx=context, progress=progress
+    )
     return summary
 
 

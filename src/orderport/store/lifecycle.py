@@ -40,6 +40,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
+from orderport import errors
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
 from orderport.store.canonical import canonical_document, document_hash
 from orderport.store.routing import PlannedOrder, RoutedLine, load_warehouses, plan_fulfillment
@@ -92,7 +93,7 @@ EXTERNAL_ID_TAKEN = "store.external_id_taken"
 CHANGE_OF_UNKNOWN_PO = "store.change_of_unknown_po"
 
 
-class UnknownPartnerError(LookupError):
+class UnknownPartnerError(errors.UnknownPartnerError):
     """The partner has no row in ``partners``; register it with ``upsert_partner`` first."""
 
 
