@@ -79,14 +79,14 @@ def intake(
     """One intake pass: claim, archive, process and answer the partners' new files.
 
     Exits 1 when a channel failed or every file of the pass was rejected."""
-    from orderport.pipeline.intake import intake_pass, reclaim_stuck
-    from orderport.settings import home_dir
-
     if bool(partner) == all_partners:
         raise typer.BadParameter("give --partner ID (repeatable) or --all")
     require_partners(partner)
     _announce_stability_waits()
     engine = open_migrated_store()
+    from orderport.pipeline.intake import intake_pass, reclaim_stuck
+    from orderport.settings import home_dir
+
     reclaim_stuck(engine, timedelta(minutes=reclaim_after))
     with CountProgress("processing files") as bar:
 
@@ -245,10 +245,10 @@ def reprocess_command(
     ],
 ) -> None:
     """Re-run held, rejected or failed files from the archive (e.g. after fixing a profile)."""
+    engine = open_store()
     from orderport.pipeline.intake import reprocess
     from orderport.settings import home_dir
 
-    engine = open_store()
     failures = 0
     with CountProgress("reprocessing") as bar:
         outcomes = []
@@ -280,12 +280,12 @@ def deliver(
     partner: OnlyPartnerOpt = None,
 ) -> None:
     """Send every pending answer and export in the outbox through the partners' channels."""
-    from orderport.pipeline.deliver import deliver_pending
-    from orderport.settings import home_dir
-
     if partner is not None:
         require_partner(partner)
     engine = open_store()
+    from orderport.pipeline.deliver import deliver_pending
+    from orderport.settings import home_dir
+
     # The command prints each failure itself (once, with its outbox id); the pipeline's warning
     # log of the same failure is for daemons and Airflow logs.
     logging.getLogger("orderport.pipeline.deliver").setLevel(logging.ERROR)

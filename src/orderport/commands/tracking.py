@@ -190,13 +190,14 @@ def export(
     everyone: Annotated[bool, typer.Option("--all", help="Every partner.")] = False,
 ) -> None:
     """Render new status events and booking changes into the outbox."""
-    from orderport.pipeline.export import export_pass
-
     if (partner is None) == (not everyone):
         raise typer.BadParameter("give --partner ID or --all")
     if partner is not None:
         require_partner(partner)
-    summary = export_pass(open_store(), partner, now=datetime.now(UTC), profiles=_profiles())
+    engine = open_store()
+    from orderport.pipeline.export import export_pass
+
+    summary = export_pass(engine, partner, now=datetime.now(UTC), profiles=_profiles())
     for p in summary.partners:
         if p.error:
             console.print(f"[red]{p.partner_id}: {p.error}[/]")
