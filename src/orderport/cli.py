@@ -43,7 +43,7 @@ _state = {"debug": False}
 class OrderportGroup(TyperGroup):
     """The top-level command group, turning every expected error into a message and exit code."""
 
-    def invoke(self, ctx: typer.Context) -> Any:  # noqa: ANN401 - click's signature
+    def invoke(self, ctx: Any) -> Any:  # noqa: ANN401 - click's (vendored) Context
         try:
             return super().invoke(ctx)
         except Exception as exc:

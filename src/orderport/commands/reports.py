@@ -14,18 +14,28 @@ report_app = typer.Typer(help="Operator reports.", no_args_is_help=True)
 
 
 def _day(value: str | None) -> date:
-    if value is None:
-        return (datetime.now(UTC) - timedelta(days=1)).date()
+    """``today`` (the default: today's activity so far), ``yesterday`` or ``YYYY-MM-DD``."""
+    today = datetime.now(UTC).date()
+    if value is None or value.lower() == "today":
+        return today
+    if value.lower() == "yesterday":
+        return today - timedelta(days=1)
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter(f"--date {value!r}: use YYYY-MM-DD, e.g. 2026-11-22") from exc
+        raise typer.BadParameter(
+            f"--date {value!r}: use today, yesterday or YYYY-MM-DD, e.g. 2026-11-22"
+        ) from exc
 
 
 @report_app.command("nightly")
 def nightly(
     day: Annotated[
-        str | None, typer.Option("--date", help="UTC day to report (default: yesterday).")
+        str | None,
+        typer.Option(
+            "--date",
+            help="UTC day to report: today (default, activity so far), yesterday or YYYY-MM-DD.",
+        ),
     ] = None,
     out: Annotated[
         Path | None, typer.Option("--out", help="Folder (default: $ORDERPORT_HOME/reports).")
