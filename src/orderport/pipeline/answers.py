@@ -26,7 +26,7 @@ from orderport.formats.results import (
 from orderport.formats.x12 import X12Receipt, build_997
 from orderport.pipeline.ingest import FileResult
 from orderport.store.control_numbers import next_control_number
-from orderport.store.outbox import enqueue
+from orderport.store.outbox import answer_filename, enqueue
 
 ISA13_MAX = 999_999_999
 GS06_MAX = 999_999_999
@@ -116,7 +116,12 @@ def _email_envelope(inp: AnswerInput, answers: list[Answer]) -> bytes:
         subject = f"Re: {subject}".strip()
     attachments = [
         {
-            "name": f"{a.kind}_{inp.file_id}.{a.extension}",
+            "name": (
+                answer_filename(inp.result.filename, a.extension)
+                if a.kind.startswith("result_")
+                else None
+            )
+            or f"{a.kind}_{inp.file_id}.{a.extension}",
             "content_type": a.media_type,
             "data": base64.b64encode(a.content).decode("ascii"),
         }
@@ -165,6 +170,7 @@ def queue_answers(conn: Connection, inp: AnswerInput, *, now: datetime) -> list[
             extension=a.extension,
             media_type=a.media_type,
             inbound_file_id=inp.file_id,
+            answers=inp.result.filename if a.kind.startswith("result_") else None,
         )
         for a in answers
     ]

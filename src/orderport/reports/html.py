@@ -24,7 +24,8 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;font-size:.85rem}th,td{border:1px solid #ccd;padding:.25rem .5rem}
 th{background:#eef1f5}td.n{text-align:right}svg{background:#fafbfc;border:1px solid #dde}
 tr.total td{font-weight:bold;background:#f4f6f9}.scroll{max-width:100%;overflow-x:auto}
-#actions td{vertical-align:top}#actions td.n{white-space:nowrap}#actions td.why{max-width:40rem}figure{margin:1rem 0}
+#actions td{vertical-align:top}#actions td.n{white-space:nowrap}#actions td.why{max-width:40rem}
+figure{margin:1rem 0}
 figcaption{font-weight:bold;margin-bottom:.3rem}.ok{color:#2a7a2a}
 .legend span{display:inline-block;margin-right:1rem}.sw{width:.8rem;height:.8rem;
 display:inline-block;margin-right:.3rem;vertical-align:middle}
