@@ -241,3 +241,7 @@ record_commands.register(app)
 intake_commands.register(app)
 tracking_commands.register(app)
 report_commands.register(app)
+
+
+if __name__ == "__main__":
+    app()

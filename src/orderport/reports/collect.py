@@ -189,12 +189,16 @@ def _findings(conn: Connection, counts: _Counts, since: datetime, until: datetim
         .where(fi.c.inbound_file_id.is_(None), v.c.created_at >= since, v.c.created_at < until)
     )
     # A rejected or failed file whose error stopped reading has no finding rows: count its error.
-    unread = select(f.c.partner_id, f.c.state).where(
-        f.c.received_at >= since,
-        f.c.received_at < until,
-        f.c.state.in_(("rejected", "failed")),
-        ~select(fi.c.id).where(fi.c.inbound_file_id == f.c.id).exists(),
-    ).subquery()
+    unread = (
+        select(f.c.partner_id, f.c.state)
+        .where(
+            f.c.received_at >= since,
+            f.c.received_at < until,
+            f.c.state.in_(("rejected", "failed")),
+            ~select(fi.c.id).where(fi.c.inbound_file_id == f.c.id).exists(),
+        )
+        .subquery()
+    )
     file_level = select(unread.c.partner_id, ("file." + unread.c.state).label("code"))
     for query in (by_file, by_version, file_level):
         for partner_id, code in conn.execute(query):
