@@ -31,6 +31,11 @@ class ChannelRefused(ChannelError, FatalForFileError):
     """
 
 
+class CredentialsMissing(ChannelRefused):
+    """No credentials are configured for the channel (no Airflow connection, no variables):
+    the partner is not set up yet. Scheduled runs report it and skip the partner."""
+
+
 class Completeness(StrEnum):
     """How a partner signals that a file is completely written."""
 
