@@ -14,6 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "sample_files"
+SRC = Path(os.environ.get("ORDERPORT_TEST_CLI_SRC") or ROOT / "src")
+"""The source tree the command runs; point it at an old checkout to see a test fail there."""
 
 
 def orderport_command() -> str:
@@ -38,7 +40,7 @@ class Ran:
 def base_env(home: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORDERPORT_")}
     env.update(
-        PYTHONPATH=str(ROOT / "src"),
+        PYTHONPATH=str(SRC),
         COLUMNS="100",
         LINES="50",
         TERM="dumb",

@@ -113,6 +113,7 @@ def status_show(
             stored.source,
         )
     console.print(table)
+    console.print(f"total: {len(history)} event(s), {len(booked)} booking(s)")
     for b in booked:
         bk = b.booking
         console.print(
@@ -181,6 +182,7 @@ def booking_show(
             v.source,
         )
     console.print(table)
+    console.print(f"total: {len(versions)} version(s)")
 
 
 def export(
