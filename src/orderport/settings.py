@@ -24,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from orderport.resources import package_path
+
 HOME_ENV = "ORDERPORT_HOME"
 DEFAULT_HOME = "orderport-data"
 EDI_ID_ENV = "ORDERPORT_EDI_ID"
@@ -31,7 +33,7 @@ EDI_QUALIFIER_ENV = "ORDERPORT_EDI_QUALIFIER"
 AUTHSERV_ENV = "ORDERPORT_AUTHSERV_IDS"
 SMTP_PREFIX = "ORDERPORT_SMTP_"
 PARTNERS_ENV = "ORDERPORT_PARTNERS"
-SAMPLE_PROFILES = Path(__file__).resolve().parents[2] / "sample_files" / "partners"
+SAMPLE_PROFILES = package_path("sample_files/partners")
 PROFILE_SUFFIXES = (".yaml", ".yml")
 
 

@@ -195,9 +195,11 @@ def purge() -> dict[str, int]:
 
 def alerts(now: datetime | None = None) -> int:
     from orderport.pipeline.alerts import alerts_pass
+    from orderport.pipeline.ops_alerts import ops_alerts_pass
 
+    at = now or datetime.now(UTC)
     with store() as engine:
-        return len(alerts_pass(engine, now=now or datetime.now(UTC)))
+        return len(alerts_pass(engine, now=at)) + len(ops_alerts_pass(engine, at))
 
 
 def report(now: datetime, partner_ids: Sequence[str]) -> list[str]:

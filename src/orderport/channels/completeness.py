@@ -116,3 +116,28 @@ def complete_after_wait(
 
 def _is_temporary(name: str, settings: CompletenessSettings) -> bool:
     return name.startswith(settings.temp_prefixes) or name.endswith(settings.temp_suffixes)
+
+
+LONE_MARKER_SECONDS = 3600.0
+"""A done-marker without its data file for this long is reported to the operator."""
+
+
+def lone_markers(
+    entries: list[Entry],
+    settings: CompletenessSettings,
+    now: float | None = None,
+    older_than: float = LONE_MARKER_SECONDS,
+) -> list[str]:
+    """Done-markers whose data file is missing, older than ``older_than`` seconds."""
+    if settings.convention is not Completeness.DONE_MARKER:
+        return []
+    suffix = settings.marker_suffix
+    names = {e.name for e in entries}
+    at = time.time() if now is None else now
+    return sorted(
+        e.name
+        for e in entries
+        if e.name.endswith(suffix)
+        and e.name[: -len(suffix)] not in names
+        and at - e.mtime >= older_than
+    )

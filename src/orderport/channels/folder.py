@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,13 +21,19 @@ from orderport.channels.base import (
     TransportError,
 )
 from orderport.channels.claims import claim_basename, is_stale, recovered
-from orderport.channels.completeness import Entry, StabilityTracker, complete_after_wait
+from orderport.channels.completeness import (
+    Entry,
+    StabilityTracker,
+    complete_after_wait,
+    lone_markers,
+)
 from orderport.channels.names import (
+    TEMPORARY,
     check_outbound_name,
     claim_name,
     hostile_reason,
     safe_display_name,
-    truncate_utf8,
+    temporary_name,
 )
 from orderport.channels.transfer import check_size_cap, copy_to_workdir
 
@@ -156,7 +161,7 @@ class FolderChannel:
     def deliver(self, name: str, data: bytes) -> None:
         check_outbound_name(name)
         outbox = self._path(self.settings.outbox)
-        tmp = outbox / f".{truncate_utf8(name, 200)}.{secrets.token_hex(4)}.tmp"
+        tmp = outbox / temporary_name(name)
         try:
             with tmp.open("xb") as out:
                 out.write(data)
@@ -171,6 +176,31 @@ class FolderChannel:
             os.fsync(dir_fd)
         finally:
             os.close(dir_fd)
+
+    def claims_in_processing(self) -> list[Claimed]:
+        """Every file in processing/, however recent (the caller decides whose they are)."""
+        s = self.settings
+        return [
+            recovered(s.inbox, s.processing, e.name, e.size, e.mtime)
+            for e in self._entries(s.processing)
+        ]
+
+    def lone_markers(self) -> list[str]:
+        """Done-markers in the inbox whose data file never came (older than an hour)."""
+        s = self.settings
+        return lone_markers(self._entries(s.inbox), s.completeness)
+
+    def stray_temporaries(self) -> list[str]:
+        """Names of partial deliveries (ours, by their pattern) in the outbox."""
+        try:
+            names = os.listdir(self._path(self.settings.outbox))
+        except FileNotFoundError:
+            return []
+        return [n for n in names if TEMPORARY.match(n)]
+
+    def remove_temporary(self, name: str) -> None:
+        if TEMPORARY.match(name):
+            (self._path(self.settings.outbox) / name).unlink(missing_ok=True)
 
     def close(self) -> None:
         """Nothing to release; present for the Channel protocol."""

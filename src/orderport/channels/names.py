@@ -7,6 +7,7 @@ and is shown to people only through ``safe_display_name``.
 
 from __future__ import annotations
 
+import os
 import re
 import secrets
 import time
@@ -94,7 +95,7 @@ def safe_extension(name: str) -> str:
 
 def generated_local_name(original: str) -> str:
     """A fresh local file name that keeps only a harmless extension of the original."""
-    return f"{secrets.token_hex(12)}{safe_extension(original)}"
+    return f"{owner_tag()}{secrets.token_hex(10)}{safe_extension(original)}"
 
 
 def truncate_utf8(text: str, max_bytes: int) -> str:
@@ -105,6 +106,33 @@ def truncate_utf8(text: str, max_bytes: int) -> str:
     return raw[:max_bytes].decode("utf-8", "ignore")
 
 
+_OWNER_TAG: dict[int, str] = {}
+TEMPORARY = re.compile(r"\A\..+\.([0-9a-f]{4})[0-9a-f]{4}\.tmp\Z", re.DOTALL)
+"""Our partial deliveries: ``.name.<owner tag><random>.tmp``."""
+
+
+def owner_tag() -> str:
+    """Four hex digits naming this process in claim and temporary names (fixed per process), so
+    a later pass can tell a dead process's leftovers from a live one's work in progress."""
+    pid = os.getpid()
+    tag = _OWNER_TAG.get(pid)
+    if tag is None:
+        tag = _OWNER_TAG[pid] = secrets.token_hex(2)
+    return tag
+
+
+def temporary_name(name: str) -> str:
+    """The name a delivery is written under before its rename."""
+    return f".{truncate_utf8(name, 200)}.{owner_tag()}{secrets.token_hex(2)}.tmp"
+
+
+def claim_owner_tag(claim: str) -> str | None:
+    """The owner tag inside a claim name we made, else None."""
+    if not _CLAIM_PREFIX.match(claim):
+        return None
+    return claim[17:21]
+
+
 def claim_name(original: str, now: float | None = None) -> str:
     """The unique name a claimed file carries in processing/, processed/ and failed/.
 
@@ -112,7 +140,7 @@ def claim_name(original: str, now: float | None = None) -> str:
     claim time and a random token; it stays sortable and recognisable for an operator.
     """
     stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime(time.time() if now is None else now))
-    prefix = f"{stamp}-{secrets.token_hex(4)}-"
+    prefix = f"{stamp}-{owner_tag()}{secrets.token_hex(2)}-"
     return prefix + truncate_utf8(original, NAME_MAX_BYTES - len(prefix))
 
 

@@ -11,7 +11,6 @@ import contextlib
 import errno
 import io
 import logging
-import secrets
 import socket
 import stat
 from collections.abc import Callable
@@ -31,13 +30,19 @@ from orderport.channels.base import (
     TransportError,
 )
 from orderport.channels.claims import claim_basename, is_stale, recovered
-from orderport.channels.completeness import Entry, StabilityTracker, complete_after_wait
+from orderport.channels.completeness import (
+    Entry,
+    StabilityTracker,
+    complete_after_wait,
+    lone_markers,
+)
 from orderport.channels.names import (
+    TEMPORARY,
     check_outbound_name,
     claim_name,
     hostile_reason,
     safe_display_name,
-    truncate_utf8,
+    temporary_name,
 )
 from orderport.channels.transfer import check_size_cap, copy_to_workdir
 
@@ -315,6 +320,38 @@ class SftpChannel:
             if is_stale(e.name, e.mtime, s.stale_claim_seconds)
         ]
 
+    def claims_in_processing(self) -> list[Claimed]:
+        """Every file in processing/, however recent (the caller decides whose they are)."""
+        s = self.settings
+        return [
+            recovered(s.inbox, s.processing, e.name, e.size, e.mtime)
+            for e in self._entries(s.processing)
+        ]
+
+    def lone_markers(self) -> list[str]:
+        """Done-markers in the inbox whose data file never came (older than an hour)."""
+        s = self.settings
+        return lone_markers(self._entries(s.inbox), s.completeness)
+
+    def stray_temporaries(self) -> list[str]:
+        """Names of partial deliveries (ours, by their pattern) in the outbox."""
+        sftp = self._connect()
+        names: list[str] = self._call(
+            f"listing {self.settings.outbox}", sftp.listdir, self.settings.outbox
+        )
+        return [n for n in names if TEMPORARY.match(n)]
+
+    def remove_temporary(self, name: str) -> None:
+        if not TEMPORARY.match(name):
+            return
+        sftp = self._connect()
+        path = f"{self.settings.outbox}/{name}"
+        try:
+            self._call(f"removing {path}", sftp.remove, path)
+        except OSError as exc:
+            if not _is_missing(exc):
+                raise TransportError(f"{self.where}: removing {path}: {exc}") from exc
+
     def fetch(self, claimed: Claimed, workdir: Path) -> Fetched:
         sftp = self._connect()
         name = claimed.candidate.name
@@ -380,7 +417,7 @@ class SftpChannel:
         check_outbound_name(name)
         s = self.settings
         sftp = self._connect()
-        tmp = f"{s.outbox}/.{truncate_utf8(name, 200)}.{secrets.token_hex(4)}.tmp"
+        tmp = f"{s.outbox}/{temporary_name(name)}"
         final = f"{s.outbox}/{name}"
         try:
             self._call(f"uploading {tmp}", sftp.putfo, io.BytesIO(data), tmp, len(data), None, True)

@@ -37,11 +37,16 @@ def alerts_default(ctx: typer.Context) -> None:
 def raise_alerts() -> None:
     """Raise new exception alerts (each once) into the outbox."""
     from orderport.pipeline.alerts import alerts_pass
+    from orderport.pipeline.ops_alerts import ops_alerts_pass
 
-    raised = alerts_pass(open_store(), now=datetime.now(UTC), profiles=load_partner_profiles())
+    engine, now, profiles = open_store(), datetime.now(UTC), load_partner_profiles()
+    raised = alerts_pass(engine, now=now, profiles=profiles)
     for alert in raised:
-        console.print(f"{alert.partner_id}: \\[{alert.kind.value}] {alert.message}", soft_wrap=True)
-    console.print(f"{len(raised)} new alert(s)")
+        console.print(f"{alert.partner_id}: [{alert.kind.value}] {alert.message}", markup=False)
+    ops = ops_alerts_pass(engine, now, profiles)
+    for op in ops:
+        console.print(f"{op.partner_id}: [{op.kind.value}] {op.message}", markup=False)
+    console.print(f"{len(raised) + len(ops)} new alert(s)")
 
 
 def _hold_reason(conn: Connection, partner_id: str, subject: str) -> str | None:

@@ -14,6 +14,7 @@ from orderport.commands.common import (
     CountProgress,
     OnlyPartnerOpt,
     console,
+    load_partner_profiles,
     open_migrated_store,
     open_store,
     require_partner,
@@ -22,7 +23,7 @@ from orderport.commands.common import (
 from orderport.errors import ExitCode, NotFoundError
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
+    from sqlalchemy import Connection, Engine
 
     from orderport.pipeline.intake import FileOutcome, IntakeSummary
 
@@ -99,9 +100,13 @@ def intake(
         )
     _print_intake(summary)
     for error in summary.errors:
-        console.print(f"[red]{error}[/]", soft_wrap=True)
-    states = [o.state.value for o in summary.outcomes if not o.already_final]
-    if summary.errors or (states and all(s in FAILED_STATES for s in states)):
+        console.print(f"[red]{error}[/]", soft_wrap=True, markup=True)
+    refused = [
+        o for o in summary.outcomes if not o.already_final and o.state.value in FAILED_STATES
+    ]
+    if refused:
+        console.print(f"{len(refused)} file(s) refused or failed; their senders were answered")
+    if summary.errors or refused:
         raise typer.Exit(ExitCode.FINDINGS)
 
 
@@ -170,6 +175,9 @@ def list_files_page(
         note = r.error or ""
         if r.duplicate_of is not None:
             note = f"duplicate of #{r.duplicate_of}"
+        elif isinstance(r.detail, dict) and r.detail.get("acknowledges"):
+            acknowledged = ", ".join(map(str, r.detail["acknowledges"]))
+            note = (note + " acknowledges " + acknowledged).strip()
         elif r.state in ("stored", "held", "rejected", "duplicate", "failed") and (
             r.finished_at is None and r.channel_ref
         ):
@@ -237,6 +245,46 @@ def files(
         )
     console.print(table)
     console.print(page_footer(len(rows), total, page, limit, "file(s)"))
+    _acknowledgment_problems(engine, partner)
+
+
+def _acknowledgment_problems(engine: Engine, partner: str | None) -> None:
+    """Our interchanges the partner rejected or has not acknowledged within its window."""
+    from rich.table import Table
+
+    from orderport.store import acks
+
+    profiles = load_partner_profiles()
+    now = datetime.now(UTC)
+    with engine.connect() as conn:
+        sent = acks.interchanges(conn, partner)
+    problems = [
+        (s, "rejected" if s.ack_status == "rejected" else "overdue")
+        for s in sent
+        if s.ack_status == "rejected"
+        or (
+            s.partner_id in profiles
+            and acks.is_overdue(s, profiles[s.partner_id].outbound.ack_window(), now)
+        )
+    ]
+    if not problems:
+        return
+    table = Table(title=f"acknowledgments of our files: {len(problems)} rejected or overdue")
+    for column in ("outbox", "partner", "document", "interchange", "sent (UTC)", "ack", "detail"):
+        table.add_column(column, overflow="fold")
+    for s, verdict in problems:
+        sent_at = s.sent_at.strftime("%Y-%m-%d %H:%M:%S") if s.sent_at else "-"
+        table.add_row(
+            str(s.outbox_id),
+            s.partner_id,
+            s.document,
+            s.interchange_ref,
+            sent_at,
+            verdict,
+            s.ack_detail or "",
+        )
+    console.print(table)
+    console.print(f"total: {len(problems)} interchange(s) rejected or overdue")
 
 
 def reprocess_command(

@@ -15,6 +15,7 @@ from orderport.errors import AmbiguousError, ExitCode, NotFoundError
 if TYPE_CHECKING:
     from sqlalchemy import Connection
 
+    from orderport.store.acks import AwaitedInterchange
     from orderport.store.lifecycle import ApplyResult
 
 MaybePartnerOpt = Annotated[
@@ -53,22 +54,49 @@ def show(
     as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
 ) -> None:
     """Show a stored PO: status, versions, status history, fulfillment orders and findings."""
+    from rich.table import Table
+
     from orderport.report import findings_view, stored_po_json, stored_po_tables
-    from orderport.store import lifecycle
+    from orderport.store import acks, lifecycle
 
     engine = open_store()
     with engine.connect() as conn:
         owner = resolve_partner(conn, po_number, partner)
         stored = lifecycle.get_po(conn, owner, po_number)
+        sent = acks.for_po(conn, owner, stored.id) if stored is not None else []
     if stored is None:
         raise NotFoundError(f"no PO {po_number!r} for partner {owner!r}")
     if as_json:
-        print(json.dumps(stored_po_json(stored), indent=2))
+        document = stored_po_json(stored)
+        document["acknowledgments"] = [_ack_json(s) for s in sent]
+        print(json.dumps(document, indent=2))
         return
     for table in stored_po_tables(stored):
         console.print(table)
     if stored.findings:
         console.print(findings_view(stored.findings, title="findings"))
+    if sent:
+        table = Table(title="our EDI documents for this PO and the partner's acknowledgment")
+        for column in ("outbox", "document", "interchange", "sent (UTC)", "ack", "detail"):
+            table.add_column(column)
+        for s in sent:
+            when = s.sent_at.strftime("%Y-%m-%d %H:%M:%S") if s.sent_at else "not yet"
+            verdict = s.ack_status or ("awaited" if s.expects_ack else "-")
+            table.add_row(
+                str(s.outbox_id), s.document, s.interchange_ref, when, verdict, s.ack_detail or ""
+            )
+        console.print(table)
+
+
+def _ack_json(sent: AwaitedInterchange) -> dict[str, object]:
+    return {
+        "outbox_id": sent.outbox_id,
+        "document": sent.document,
+        "interchange": sent.interchange_ref,
+        "sent_at": sent.sent_at.isoformat() if sent.sent_at else None,
+        "ack_status": sent.ack_status,
+        "ack_detail": sent.ack_detail,
+    }
 
 
 def _print_applied(result: ApplyResult, po_number: str) -> None:

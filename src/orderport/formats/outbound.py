@@ -9,10 +9,24 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Protocol
 
 from orderport.model import PurchaseOrder
 from orderport.model.tracking import Booking, StatusEvent
+
+
+class Envelope(StrEnum):
+    """The envelope a document travels in; each has one control-number space per partner.
+
+    A partner profile names one identity of ours per standard (``orderport.store.identities``),
+    so a sequence per partner is a sequence per (our id, partner id) pair.
+    """
+
+    X12 = "x12"
+    """ISA13 (interchange) and GS06 (group): 997, TA1, 855, 856, 301 share both."""
+    EDIFACT = "edifact"
+    """UNB 0020: CONTRL, ORDRSP, DESADV, IFTMBC share it."""
 
 
 @dataclass(frozen=True)
@@ -31,7 +45,7 @@ class OutboundContext:
     partner_id: str
     now: datetime
     control_number: int
-    """ISA13 / UNB 0020 for this file; the GS06 group number for X12 is the same number."""
+    """ISA13 / UNB 0020 for this file (CSV/JSON files: their own file sequence)."""
     sender: EdiParty
     """Us."""
     receiver: EdiParty
@@ -41,6 +55,10 @@ class OutboundContext:
     test_indicator: bool = False
     status_codes: dict[str, str] = field(default_factory=dict)
     """Our status code -> the partner's custom code (profile ``custom_status_codes``)."""
+    group_control: int | None = None
+    """X12 GS06 (the partner's group sequence); ISA13 when not given."""
+    edifact_syntax: str = "UNOC"
+    """UNB S001 syntax identifier: UNOA/UNOB/UNOC (one byte per character) or UNOW/UNOY (UTF-8)."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +82,8 @@ class StatusWriter(Protocol):
     """855, 856, ORDRSP, DESADV, CSV, JSON: many status items in one file."""
 
     name: str
+    envelope: Envelope | None
+    """The envelope whose control numbers the file carries (None: CSV/JSON)."""
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered: ...
 
@@ -72,5 +92,6 @@ class BookingWriter(Protocol):
     """301, IFTMBC, CSV, JSON: many bookings in one file."""
 
     name: str
+    envelope: Envelope | None
 
     def render(self, bookings: Sequence[Booking], ctx: OutboundContext) -> Rendered: ...

@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import cast
 
-from orderport.formats.outbound import BookingWriter, StatusWriter
+from orderport.formats.outbound import BookingWriter, Envelope, StatusWriter
 from orderport.formats.status_files import BOOKING_CSV, BOOKING_JSON, STATUS_CSV, STATUS_JSON
 from orderport.model.tracking import StatusCode
 
@@ -54,20 +54,13 @@ CODES_FOR_FORMAT: dict[str, frozenset[StatusCode]] = {
 """The events a document type carries when its writer does not say (``codes``): 855/ORDRSP
 answer the order, 856/DESADV a shipment. CSV and JSON carry every event."""
 
-FILE_KINDS = {
-    "x12_855": "isa",
-    "x12_856": "isa",
-    "x12_301": "isa",
-    "edifact_ordrsp": "unb",
-    "edifact_desadv": "unb",
-    "edifact_iftmbc": "unb",
-}
-"""Control-number sequence per format: X12 files share the partner's ISA13 sequence, EDIFACT
-files its UNB 0020 sequence; our own files number each format separately."""
 
-
-def control_kind(fmt: str) -> str:
-    return FILE_KINDS.get(fmt, f"file_{fmt}")
+def envelope_of(fmt: str) -> Envelope | None:
+    """The envelope ``fmt`` files travel in, as its writer declares (None for CSV/JSON)."""
+    writer: StatusWriter | BookingWriter = (
+        status_writer(fmt) if fmt in STATUS_FORMATS else booking_writer(fmt)
+    )
+    return writer.envelope
 
 
 def carries(fmt: str, code: StatusCode) -> bool:

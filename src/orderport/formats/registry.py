@@ -44,4 +44,26 @@ def detect(head: bytes, filename: str, accepted: list[str] | None = None) -> Rea
         if candidate.sniff(head, filename):
             return candidate
     wanted = ", ".join(accepted or _READER_MODULES)
+    utf16 = utf16_name(head)
+    if utf16:
+        raise FormatError(
+            f"{filename}: the file is {utf16} text; save it as UTF-8 and send it again "
+            f"(accepted formats: {wanted})"
+        )
     raise FormatError(f"{filename}: content is none of the accepted formats ({wanted})")
+
+
+def utf16_name(head: bytes) -> str | None:
+    """ "UTF-16 LE"/"UTF-16 BE" when the first bytes look like UTF-16 text (BOM or zero bytes)."""
+    if head.startswith(b"\xff\xfe"):
+        return "UTF-16 LE"
+    if head.startswith(b"\xfe\xff"):
+        return "UTF-16 BE"
+    sample = head[:512]
+    if len(sample) >= 8:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.8 * len(odd) and even.count(0) < 0.2 * len(even):
+            return "UTF-16 LE"
+        if even.count(0) > 0.8 * len(even) and odd.count(0) < 0.2 * len(odd):
+            return "UTF-16 BE"
+    return None

@@ -11,10 +11,12 @@ does not expand custom entities, and openpyxl parses through defusedxml when it 
 from __future__ import annotations
 
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import IO, Final
 
 from orderport.formats.base import FormatError
+from orderport.formats.sheet_extent import ExtentProblem, measure
 from orderport.model import SourceLocation
 
 OLE_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -38,6 +40,9 @@ class SafetyLimits:
     """Largest uncompressed/compressed ratio for one entry (real sheets stay well under 100)."""
     ratio_floor: int = 1024 * 1024
     """Entries smaller than this uncompressed are not ratio-checked (tiny, highly regular XML)."""
+    max_cells: int = 4_000_000
+    """Largest dense grid (rows x columns between the first and last used cell) of one sheet;
+    the spreadsheet library allocates that whole grid, so this bounds a workbook's memory."""
 
 
 DEFAULT_LIMITS: Final = SafetyLimits()
@@ -59,11 +64,15 @@ def check_workbook(stream: IO[bytes], filename: str, limits: SafetyLimits = DEFA
         raise FormatError("this is not an .xlsx workbook (no zip signature)", where)
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError) as err:
-        raise FormatError(f"the workbook is not a readable zip file: {err}", where) from None
+    except (zipfile.BadZipFile, OSError, ValueError, UnicodeDecodeError, EOFError) as err:
+        raise FormatError(
+            "the workbook is not a readable zip file (its directory is damaged or truncated)",
+            where,
+        ) from err
     try:
         _check_entries(archive, limits, where)
         _check_content_types(archive, where)
+        _check_extents(archive, limits, where)
     finally:
         archive.close()
         stream.seek(start)
@@ -114,7 +123,12 @@ def _check_content_types(archive: zipfile.ZipFile, where: SourceLocation) -> Non
         ) from None
     if info.file_size > 1024 * 1024:
         raise FormatError("the workbook's [Content_Types].xml is implausibly large", where)
-    content = archive.read(info).lower()
+    try:
+        content = archive.read(info).lower()
+    except ZIP_ERRORS:
+        raise FormatError(
+            "the workbook's [Content_Types].xml is damaged and cannot be unpacked", where
+        ) from None
     if any(marker in content for marker in _MACRO_CONTENT_TYPES):
         raise FormatError(
             "the workbook is macro-enabled (its content types declare macros); macro "
@@ -125,3 +139,44 @@ def _check_content_types(archive: zipfile.ZipFile, where: SourceLocation) -> Non
         raise FormatError(
             "the zip is an Office document but not a spreadsheet (no SpreadsheetML part)", where
         )
+
+
+_NOT_SHEETS: Final = ("docprops/", "[content_types].xml", "xl/sharedstrings.xml", "xl/styles.xml")
+ZIP_ERRORS: Final = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    UnicodeDecodeError,
+    ValueError,
+    OSError,
+)
+"""What reading a corrupt zip entry raises (bad CRC, broken deflate stream, unknown method)."""
+
+
+def _check_extents(archive: zipfile.ZipFile, limits: SafetyLimits, where: SourceLocation) -> None:
+    """Refuse a sheet whose dense grid is over ``max_cells`` before calamine allocates it."""
+    for info in archive.infolist():
+        name = info.filename.lower()
+        if not name.endswith(".xml") or name.startswith(_NOT_SHEETS) or "/theme/" in name:
+            continue
+        if "_rels/" in name:
+            continue
+        try:
+            extent = measure(archive, info)
+        except ExtentProblem as problem:
+            raise FormatError(f"{info.filename}: {problem.message}", where) from None
+        except ZIP_ERRORS:
+            raise FormatError(
+                f"the workbook zip entry {info.filename} is damaged and cannot be unpacked; "
+                "save the workbook again and resend it",
+                where,
+            ) from None
+        if extent.area > limits.max_cells:
+            raise FormatError(
+                f"{info.filename}: the used area reaches cell {extent.far_ref} "
+                f"({extent.max_row - extent.min_row + 1} rows x "
+                f"{extent.max_col - extent.min_col + 1} columns = {extent.area} cells, limit "
+                f"{limits.max_cells}); remove the stray cell or split the workbook",
+                where,
+            )

@@ -13,6 +13,7 @@ key that looks like a secret (see ``orderport.partners.loading``).
 from __future__ import annotations
 
 import codecs
+from datetime import timedelta
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
@@ -418,9 +419,24 @@ class Outbound(Section):
         default=None, description="Cron expression (5 fields) for status/booking exports."
     )
     alerts: Alerts = Field(default_factory=Alerts, description="Exception alerts.")
+    ack_expected_within: str | None = Field(
+        default=None,
+        pattern=r"^[0-9]{1,4}[mhd]$",
+        description=(
+            "How long the partner has to acknowledge our 855/856/301/ORDRSP/DESADV/IFTMBC"
+            " (997/999/TA1/CONTRL), e.g. 4h, 30m, 2d; unset = acknowledgments are not awaited."
+        ),
+    )
 
     _unique_status = field_validator("status_formats")(_unique)
     _unique_booking = field_validator("booking_formats")(_unique)
+
+    def ack_window(self) -> timedelta | None:
+        """``ack_expected_within`` as a duration (None: acknowledgments are not awaited)."""
+        if self.ack_expected_within is None:
+            return None
+        amount, unit = int(self.ack_expected_within[:-1]), self.ack_expected_within[-1]
+        return timedelta(**{{"m": "minutes", "h": "hours", "d": "days"}[unit]: amount})
 
     @field_validator("schedule")
     @classmethod
@@ -444,6 +460,49 @@ class EdiIdentity(Section):
     )
     application_id: str | None = Field(
         default=None, max_length=35, description="X12 GS02 application sender code."
+    )
+    our_x12_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=15,
+        description=(
+            "Our ISA06 on every X12 document to this partner (997, 855, 856, 301); default:"
+            " the id the partner addressed (their ISA08), else ORDERPORT_EDI_ID."
+        ),
+    )
+    our_x12_qualifier: str | None = Field(
+        default=None, min_length=2, max_length=2, description="Our ISA05 (default ZZ)."
+    )
+    our_x12_application_id: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=15,
+        description="Our GS02 application sender code (default: our_x12_id).",
+    )
+    our_edifact_id: str | None = Field(
+        default=None,
+        min_length=1,
+        max_length=35,
+        description=(
+            "Our UNB sender (0004) on every EDIFACT document to this partner (CONTRL, ORDRSP,"
+            " DESADV, IFTMBC); default: the id the partner addressed, else ORDERPORT_EDI_ID."
+        ),
+    )
+    our_edifact_qualifier: str | None = Field(
+        default=None, min_length=1, max_length=4, description="Our UNB 0007 (default ZZ)."
+    )
+    x12_version: Literal["004010", "005010"] = Field(
+        default="004010", description="GS08 of the X12 documents we send (855, 856, 301)."
+    )
+    edifact_version: Literal["D96A", "D01B"] = Field(
+        default="D96A", description="Directory of the EDIFACT messages we send."
+    )
+    edifact_syntax: Literal["UNOC", "UNOW", "UNOY"] = Field(
+        default="UNOC",
+        description=(
+            "Syntax (character set) of the EDIFACT interchanges we send: UNOC is ISO 8859-1;"
+            " UNOW/UNOY carry any Unicode name (UTF-8) when the partner reads them."
+        ),
     )
 
 

@@ -26,6 +26,7 @@ from orderport.formats.results.safety import neutralise_cell
 from orderport.partners import PartnerProfile, load_profiles
 from orderport.partners.profile import Alerts
 from orderport.pipeline.answers import EMAIL_KIND
+from orderport.store import acks
 from orderport.store.outbox import enqueue
 from orderport.store.tables import (
     booking_orders,
@@ -46,6 +47,8 @@ class AlertKind(StrEnum):
     BOOKING_PENDING_PAST_CUTOFF = "booking_pending_past_cutoff"
     LATE_DELIVERY = "late_delivery"
     BOOKING_CHANGED = "booking_changed"
+    ACK_REJECTED = "ack_rejected"
+    ACK_OVERDUE = "ack_overdue"
 
 
 @dataclass(frozen=True)
@@ -80,7 +83,7 @@ def alerts_pass(
 
 def _partner_alerts(conn: Connection, profile: PartnerProfile, now: datetime) -> list[Alert]:
     settings = profile.outbound.alerts
-    candidates = _candidates(conn, profile.id, settings, now)
+    candidates = _candidates(conn, profile.id, settings, now) + _ack_alerts(conn, profile, now)
     new = [a for a in candidates if not _already_raised(conn, a)]
     if not new:
         return []
@@ -127,6 +130,23 @@ def _partner_alerts(conn: Connection, profile: PartnerProfile, now: datetime) ->
         ],
     )
     return new
+
+
+def _ack_alerts(conn: Connection, profile: PartnerProfile, now: datetime) -> list[Alert]:
+    """Our interchanges the partner rejected, or left unacknowledged past its window."""
+    found: list[Alert] = []
+    pid = profile.id
+    window = profile.outbound.ack_window()
+    for sent in acks.interchanges(conn, pid):
+        subject = f"outbound:{sent.outbox_id}"
+        what = f"our {sent.document} (interchange {sent.interchange_ref}, outbox #{sent.outbox_id})"
+        if sent.ack_status == "rejected" and profile.outbound.alerts.on_rejected:
+            message = f"{what} was rejected by the partner: {sent.ack_detail}"
+            found.append(Alert(pid, AlertKind.ACK_REJECTED, subject, message))
+        elif acks.is_overdue(sent, window, now):
+            message = f"{what} sent {sent.sent_at} has no acknowledgment after {window}"
+            found.append(Alert(pid, AlertKind.ACK_OVERDUE, subject, message))
+    return found
 
 
 def _already_raised(conn: Connection, alert: Alert) -> bool:

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import Connection
 
 from orderport.formats.edifact import InterchangeReport, build_contrl
+from orderport.formats.outbound import EdiParty, Envelope
 from orderport.formats.results import (
     annotate_workbook,
     render_result_csv,
@@ -24,13 +25,13 @@ from orderport.formats.results import (
     render_result_text,
 )
 from orderport.formats.x12 import X12Receipt, build_997
+from orderport.partners.profile import EdiIdentity
 from orderport.pipeline.ingest import FileResult
-from orderport.store.control_numbers import next_control_number
+from orderport.store.acks import record_outbound
+from orderport.store.control_numbers import EnvelopeNumbers, envelope_numbers
+from orderport.store.identities import our_party, record_addressed
 from orderport.store.outbox import answer_filename, enqueue
 
-ISA13_MAX = 999_999_999
-GS06_MAX = 999_999_999
-UNB0020_MAX = 99_999_999_999_999
 EMAIL_MEDIA_TYPE = "application/vnd.orderport.email+json"
 EMAIL_KIND = "email_reply"
 
@@ -59,6 +60,8 @@ class AnswerInput:
     edifact_report: InterchangeReport | None = None
     email: dict[str, str] = field(default_factory=dict)
     """For e-mail drops: ``sender``, ``subject``, ``message_id`` of the message."""
+    edi: EdiIdentity | None = None
+    """The partner profile's EDI section (our identity for that partner, when it names one)."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,9 @@ class Answer:
     content: bytes
     extension: str
     media_type: str
+    envelope: Envelope | None = None
+    numbers: EnvelopeNumbers | None = None
+    """The control numbers of an EDI answer (recorded with the outbound interchanges)."""
 
 
 def _result_answers(inp: AnswerInput) -> list[Answer]:
@@ -87,10 +93,26 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
         for interchange in inp.x12_receipt.interchanges if inp.x12_receipt else []:
             if not interchange.groups:
                 continue
-            isa = next_control_number(conn, inp.partner_id, "x12_isa", maximum=ISA13_MAX)
-            gs = next_control_number(conn, inp.partner_id, "x12_gs", maximum=GS06_MAX)
-            content = build_997(interchange, isa_control=isa, gs_control=gs, now=now)
-            answers.append(Answer("ack_997", content, "x12", "application/edi-x12"))
+            info = interchange.info
+            addressed = EdiParty(
+                info.receiver_id,
+                info.receiver_qualifier,
+                interchange.groups[0].application_receiver or None,
+            )
+            record_addressed(conn, inp.partner_id, Envelope.X12, addressed, now)
+            us = our_party(conn, inp.partner_id, inp.edi, Envelope.X12)
+            numbers = envelope_numbers(conn, inp.partner_id, Envelope.X12)
+            assert numbers.group is not None
+            content = build_997(
+                interchange,
+                isa_control=numbers.interchange,
+                gs_control=numbers.group,
+                now=now,
+                sender=us,
+            )
+            answers.append(
+                Answer("ack_997", content, "x12", "application/edi-x12", Envelope.X12, numbers)
+            )
         return answers
     if inp.result.format == "edifact":
         report = inp.edifact_report
@@ -98,15 +120,21 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
             return []
         if any(m.identifier[:1] == ["CONTRL"] for m in report.messages):
             return []  # a CONTRL is never answered with a CONTRL
-        ref = next_control_number(conn, inp.partner_id, "edifact_unb", maximum=UNB0020_MAX)
+        recipient = report.interchange.recipient
+        if recipient and recipient[0]:
+            party = EdiParty(recipient[0], recipient[1] if len(recipient) > 1 else "")
+            record_addressed(conn, inp.partner_id, Envelope.EDIFACT, party, now)
+        us = our_party(conn, inp.partner_id, inp.edi, Envelope.EDIFACT)
+        numbers = envelope_numbers(conn, inp.partner_id, Envelope.EDIFACT)
         content = build_contrl(
             report.interchange,
             report.messages,
-            control_ref=ref,
+            control_ref=numbers.interchange,
             now=now,
             interchange_error=report.error,
+            sender=[us.interchange_id, us.qualifier] if us.qualifier else [us.interchange_id],
         )
-        return [Answer("contrl", content, "edi", "application/edifact")]
+        return [Answer("contrl", content, "edi", "application/edifact", Envelope.EDIFACT, numbers)]
     return None
 
 
@@ -161,8 +189,9 @@ def queue_answers(conn: Connection, inp: AnswerInput, *, now: datetime) -> list[
                 inbound_file_id=inp.file_id,
             )
         ]
-    return [
-        enqueue(
+    ids = []
+    for a in answers:
+        outbox_id = enqueue(
             conn,
             inp.partner_id,
             a.kind,
@@ -172,8 +201,20 @@ def queue_answers(conn: Connection, inp: AnswerInput, *, now: datetime) -> list[
             inbound_file_id=inp.file_id,
             answers=inp.result.filename if a.kind.startswith("result_") else None,
         )
-        for a in answers
-    ]
+        if a.envelope is not None and a.numbers is not None:
+            record_outbound(
+                conn,
+                outbox_id=outbox_id,
+                partner_id=inp.partner_id,
+                envelope=a.envelope,
+                document="997" if a.envelope is Envelope.X12 else "CONTRL",
+                interchange_control=a.numbers.interchange,
+                group_control=a.numbers.group,
+                expects_ack=False,
+                now=now,
+            )
+        ids.append(outbox_id)
+    return ids
 
 
 @dataclass(frozen=True)

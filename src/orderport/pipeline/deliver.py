@@ -17,6 +17,7 @@ from sqlalchemy import Engine
 
 from orderport.channels import Attachment, Channel, ChannelError, SmtpSender
 from orderport.channels.smtp import build_message
+from orderport.pipeline import crash_recovery
 from orderport.pipeline.answers import EMAIL_KIND, parse_email_envelope
 from orderport.pipeline.channel_factory import smtp_from_env
 from orderport.pipeline.intake import IntakeContext, crash_point
@@ -59,6 +60,7 @@ def deliver_pending(
 
     ``progress(done, total)`` is called after each item (the CLI's progress bar)."""
     context = ctx or IntakeContext(home=home)
+    crash_recovery.register_owner(home)
     with engine.connect() as conn:
         items = outbox.pending(conn, partner_id)
     summary = DeliverySummary()
@@ -79,6 +81,7 @@ def deliver_pending(
                     if channel is None:
                         channel = context.channel(context.profile(item.partner_id))
                         channels[item.partner_id] = channel
+                        crash_recovery.clean_temporaries(channel, home)
                     channel.deliver(item.filename, item.content)
             except ChannelError as exc:
                 log.warning("outbox #%s (%s): delivery failed: %s", item.id, item.filename, exc)

@@ -29,6 +29,7 @@ from orderport.pipeline.channel_factory import ChannelOptions
 from orderport.pipeline.deliver import DeliverySummary, deliver_pending
 from orderport.pipeline.intake import FileOutcome, IntakeContext, intake_pass
 from orderport.report import print_file_result
+from orderport.resources import package_path
 from orderport.settings import home_dir
 from orderport.store import lifecycle, outbox
 from orderport.store.db import make_engine, migrate
@@ -55,11 +56,11 @@ class DemoRun:
 
 
 def samples_dir() -> Path:
-    """``ORDERPORT_SAMPLES``, else the ``sample_files/`` folder of this checkout."""
+    """``ORDERPORT_SAMPLES``, else the sample files shipped in the package."""
     configured = os.environ.get("ORDERPORT_SAMPLES")
     if configured:
         return Path(configured)
-    return Path(__file__).resolve().parents[3] / "sample_files"
+    return package_path("sample_files")
 
 
 def load_manifest(samples: Path) -> list[Drop]:

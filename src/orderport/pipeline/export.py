@@ -3,7 +3,7 @@
 Exactly once, in two halves. (1) Recording an event writes its ``export_queue`` row in the same
 transaction (``orderport.store.tracking``). (2) This pass, in ONE transaction per partner,
 derives events from new lifecycle history, renders every queued row in each of the partner's
-formats, enqueues the files in the outbox (control numbers from ``next_control_number``) and
+formats, enqueues the files in the outbox (control numbers of the writer's envelope) and
 stamps the queue rows with the export id. A crash before the commit leaves everything queued
 for the next pass; after it, the rows are never rendered again. Delivery (M's
 ``deliver_pending``) then sends each outbox row under a name fixed by its id, so a crash
@@ -23,19 +23,20 @@ from datetime import datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
 
-from orderport.formats.outbound import EdiParty, OutboundContext, PoStatusItem
+from orderport.formats.outbound import EdiParty, Envelope, OutboundContext, PoStatusItem, Rendered
 from orderport.formats.outbound_registry import (
     WriterUnavailable,
     booking_writer,
     carries,
-    control_kind,
+    envelope_of,
     status_writer,
 )
 from orderport.model import PurchaseOrder
 from orderport.model.tracking import ReportedBooking
 from orderport.partners import PartnerProfile, load_profiles
-from orderport.settings import edi_identity
-from orderport.store.control_numbers import next_control_number
+from orderport.store.acks import record_outbound
+from orderport.store.control_numbers import envelope_numbers, next_control_number
+from orderport.store.identities import our_party
 from orderport.store.outbox import enqueue
 from orderport.store.tables import (
     booking_versions,
@@ -51,14 +52,8 @@ from orderport.store.tracking import event_from_row, sync_lifecycle
 
 log = logging.getLogger(__name__)
 
-MAX_CONTROL_NUMBER = 999_999_999
-"""ISA13 has nine digits; EDIFACT's UNB 0020 allows more, one bound keeps both simple."""
-
-
-def our_identity() -> EdiParty:
-    """Us on outbound envelopes: ``ORDERPORT_EDI_ID`` / ``ORDERPORT_EDI_QUALIFIER``."""
-    us = edi_identity()
-    return EdiParty(interchange_id=us.interchange_id, qualifier=us.qualifier)
+MAX_FILE_NUMBER = 999_999_999
+"""The file sequence of CSV/JSON status and booking files."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +88,11 @@ def export_pass(
     profiles: Mapping[str, PartnerProfile] | None = None,
     sender: EdiParty | None = None,
 ) -> ExportSummary:
-    """Export one partner (``partner_id``) or every partner that has a profile and a store row."""
+    """Export one partner (``partner_id``) or every partner that has a profile and a store row.
+
+    ``sender`` overrides our identity on every envelope (tests); otherwise it is the partner's
+    (``orderport.store.identities.our_party``).
+    """
     known = dict(load_profiles() if profiles is None else profiles)
     if partner_id is not None:
         targets = [partner_id]
@@ -101,7 +100,7 @@ def export_pass(
         with engine.connect() as conn:
             stored = set(conn.execute(select(partners.c.id)).scalars())
         targets = sorted(stored & set(known))
-    us = sender or our_identity()
+    us = sender
     summary = ExportSummary()
     for target in targets:
         profile = known.get(target)
@@ -120,7 +119,7 @@ def export_pass(
 
 
 def _export_partner(
-    conn: Connection, profile: PartnerProfile, now: datetime, us: EdiParty
+    conn: Connection, profile: PartnerProfile, now: datetime, us: EdiParty | None
 ) -> PartnerExport:
     pid = profile.id
     # Serialises passes for one partner (PostgreSQL; SQLite's BEGIN IMMEDIATE already does).
@@ -139,30 +138,15 @@ def _export_partner(
     for fmt in profile.outbound.status_formats:
         chosen = [item for item in items if carries(fmt, item.event.code)]
         if chosen:
-            rendered = status_writer(fmt).render(chosen, _context(conn, profile, fmt, now, us))
-            outbox_ids.append(
-                enqueue(
-                    conn,
-                    pid,
-                    f"status_{fmt}",
-                    rendered.content,
-                    extension=rendered.extension,
-                    media_type=rendered.media_type,
-                )
-            )
+            ctx = _context(conn, profile, fmt, now, us)
+            rendered = status_writer(fmt).render(chosen, ctx)
+            outbox_ids.append(_enqueue(conn, profile, f"status_{fmt}", fmt, rendered, ctx, now))
     for booking_fmt in profile.outbound.booking_formats:
         if booked:
             ctx = _context(conn, profile, booking_fmt, now, us)
             rendered = booking_writer(booking_fmt).render(booked, ctx)
             outbox_ids.append(
-                enqueue(
-                    conn,
-                    pid,
-                    f"booking_{booking_fmt}",
-                    rendered.content,
-                    extension=rendered.extension,
-                    media_type=rendered.media_type,
-                )
+                _enqueue(conn, profile, f"booking_{booking_fmt}", booking_fmt, rendered, ctx, now)
             )
     export_id = int(
         conn.execute(
@@ -185,8 +169,42 @@ def _export_partner(
     return PartnerExport(pid, len(items), len(booked), tuple(outbox_ids), export_id)
 
 
+def _enqueue(
+    conn: Connection,
+    profile: PartnerProfile,
+    kind: str,
+    fmt: str,
+    rendered: Rendered,
+    ctx: OutboundContext,
+    now: datetime,
+) -> int:
+    """Queue one rendered file; an EDI interchange is also recorded to await its acknowledgment."""
+    outbox_id = enqueue(
+        conn,
+        profile.id,
+        kind,
+        rendered.content,
+        extension=rendered.extension,
+        media_type=rendered.media_type,
+    )
+    envelope = envelope_of(fmt)
+    if envelope is not None:
+        record_outbound(
+            conn,
+            outbox_id=outbox_id,
+            partner_id=profile.id,
+            envelope=envelope,
+            document=fmt.split("_", 1)[1].upper(),
+            interchange_control=ctx.control_number,
+            group_control=ctx.group_control,
+            expects_ack=profile.outbound.ack_window() is not None,
+            now=now,
+        )
+    return outbox_id
+
+
 def _context(
-    conn: Connection, profile: PartnerProfile, fmt: str, now: datetime, us: EdiParty
+    conn: Connection, profile: PartnerProfile, fmt: str, now: datetime, us: EdiParty | None
 ) -> OutboundContext:
     edi = profile.edi
     receiver = (
@@ -194,15 +212,25 @@ def _context(
         if edi is not None
         else EdiParty(profile.id.upper()[:15])
     )
+    envelope = envelope_of(fmt)
+    if envelope is None:
+        control = next_control_number(conn, profile.id, f"file_{fmt}", maximum=MAX_FILE_NUMBER)
+        group = None
+    else:
+        numbers = envelope_numbers(conn, profile.id, envelope)
+        control, group = numbers.interchange, numbers.group
+    sender = us or our_party(conn, profile.id, edi, envelope or Envelope.X12)
     return OutboundContext(
         partner_id=profile.id,
         now=now,
-        control_number=next_control_number(
-            conn, profile.id, control_kind(fmt), maximum=MAX_CONTROL_NUMBER
-        ),
-        sender=us,
+        control_number=control,
+        group_control=group,
+        sender=sender,
         receiver=receiver,
         status_codes=dict(profile.mapping.custom_status_codes) if profile.mapping else {},
+        x12_version=edi.x12_version if edi is not None else "004010",
+        edifact_version=edi.edifact_version if edi is not None else "D96A",
+        edifact_syntax=edi.edifact_syntax if edi is not None else "UNOC",
     )
 
 

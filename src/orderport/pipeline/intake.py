@@ -13,9 +13,9 @@ the commit -> the row is final but not finished, and the next pass only finishes
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import secrets
 import signal
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -45,6 +45,8 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.partners import PartnerProfile, apply_mapping, load_profiles, profiles_dir
 from orderport.partners import read_settings as profile_read_settings
+from orderport.pipeline import crash_recovery, ops_alerts
+from orderport.pipeline.ack_intake import is_acknowledgment, take_acknowledgment
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
 from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
@@ -179,34 +181,76 @@ def claim_files(
     context = _context(engine, home, ctx)
     profile = context.profile(partner_id)
     _ensure_partner(engine, profile)
-    token = secrets.token_hex(8)
+    token = crash_recovery.claim_token()
     workdir = home / "work" / partner_id
     channel = context.channel(profile)
     ids: list[int] = []
+    failures: list[str] = []
+    refused: list[str] = []
+    crash_recovery.register_owner(home)
+    crash_recovery.clean_work_copies(workdir, home)
     try:
-        for claimed in channel.recover():
+        for claimed in crash_recovery.recoverable(channel, home):
             with engine.connect() as conn:
                 known = ledger.find_by_channel_ref(conn, partner_id, claimed.ref)
             if known is None:
-                ids.extend(_take(engine, channel, profile, claimed, workdir, home, token))
+                ids.extend(
+                    _take_or_note(engine, channel, profile, claimed, workdir, home, token, failures)
+                )
         for candidate in channel.list_candidates():
             if limit is not None and len(ids) >= limit:
                 break
-            claimed_now = _claim(channel, candidate)
+            claimed_now = _claim(channel, candidate, refused)
             if claimed_now is None:
                 continue
             crash_point("after_channel_claim")
-            ids.extend(_take(engine, channel, profile, claimed_now, workdir, home, token))
+            ids.extend(
+                _take_or_note(engine, channel, profile, claimed_now, workdir, home, token, failures)
+            )
+        with contextlib.suppress(ChannelError):
+            markers = ops_alerts.lone_marker_alerts(channel, partner_id)
+            if markers:
+                ops_alerts.raise_alerts(engine, markers, datetime.now(UTC))
     finally:
         channel.close()
+        if refused:
+            ops_alerts.raise_alerts(
+                engine, ops_alerts.unclaimable(partner_id, refused), datetime.now(UTC)
+            )
+    if failures:
+        raise crash_recovery.PartialClaim(
+            f"{len(failures)} file(s) could not be fetched (the next pass retries): "
+            + "; ".join(failures[:3]),
+            ids,
+        )
     return ids
 
 
-def _claim(channel: Channel, candidate: Candidate) -> Claimed | None:
+def _take_or_note(
+    engine: Engine,
+    channel: Channel,
+    profile: PartnerProfile,
+    claimed: Claimed,
+    workdir: Path,
+    home: Path,
+    token: str,
+    failures: list[str],
+) -> list[int]:
+    """``_take``, but a transfer failure on one file is noted and the claim step goes on."""
+    try:
+        return _take(engine, channel, profile, claimed, workdir, home, token)
+    except TransportError as exc:
+        log.warning("%s: fetching failed, a later pass retries: %s", claimed.ref, exc)
+        failures.append(str(exc))
+        return []
+
+
+def _claim(channel: Channel, candidate: Candidate, refused: list[str]) -> Claimed | None:
     try:
         return channel.claim(candidate)
     except ChannelRefused as exc:  # hostile name: stays where it is, for an operator
         log.warning("not claiming %s: %s", safe_display_name(candidate.name), exc)
+        refused.append(str(exc))
         return None
 
 
@@ -272,13 +316,17 @@ def process_files(
 
     ``progress(outcome, total)`` is called after each file (the CLI's progress bar)."""
     context = _context(engine, home, ctx)
-    wanted = list(dict.fromkeys(file_ids))
-    outcomes = []
-    for file_id in wanted:
-        outcomes.append(_process_one(engine, file_id, context))
-        if progress is not None:
-            progress(outcomes[-1], len(wanted))
-    finish_pending(engine, [o.file_id for o in outcomes], context)
+    outcomes: list[FileOutcome] = []
+    total = len(dict.fromkeys(file_ids))
+    # Files that crashed a worker before go last, after the others are finished on their channel.
+    for batch in crash_recovery.suspects_last(engine, file_ids):
+        done = []
+        for file_id in batch:
+            done.append(_process_one(engine, file_id, context))
+            if progress is not None:
+                progress(done[-1], total)
+        finish_pending(engine, [o.file_id for o in done], context)
+        outcomes.extend(done)
     return outcomes
 
 
@@ -297,6 +345,7 @@ def _outcome_of(row: LedgerRow, *, already: bool) -> FileOutcome:
 
 def _process_one(engine: Engine, file_id: int, context: IntakeContext) -> FileOutcome:
     try:
+        crash_recovery.mark_processing(engine, file_id)
         with engine.begin() as conn:
             row = ledger.lock_for_processing(conn, file_id)
             if row is None:
@@ -304,7 +353,7 @@ def _process_one(engine: Engine, file_id: int, context: IntakeContext) -> FileOu
             if row.state.is_final:
                 return _outcome_of(row, already=True)
             if row.state is FileState.RECEIVED:
-                ledger.claim(conn, file_id, secrets.token_hex(8))
+                ledger.claim(conn, file_id, crash_recovery.claim_token())
             outcome = _decide(conn, row, context)
         crash_point("after_commit")
         return outcome
@@ -312,8 +361,8 @@ def _process_one(engine: Engine, file_id: int, context: IntakeContext) -> FileOu
         raise  # the database is away: the claim stays, a later pass (or reclaim) retries
     except Exception as exc:  # a bug or a broken archive: park the file, never lose it
         log.exception("inbound file #%s failed", file_id)
-        with engine.begin() as conn:
-            ledger.set_state(conn, file_id, FileState.FAILED, error=f"{type(exc).__name__}: {exc}")
+        crash_recovery.fail_with_answer(engine, file_id, context.profile, context.home, exc)
+        with engine.connect() as conn:
             row = ledger.get(conn, file_id)
         assert row is not None
         return _outcome_of(row, already=False)
@@ -433,6 +482,9 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
         return _duplicate(conn, outcome, first, f"same content as inbound file #{first}")
     path = open_archived(context.home, row.sha256)
     name = safe_display_name(row.original_name)
+    with path.open("rb") as start:
+        if is_acknowledgment(start.read(registry.SNIFF_BYTES)):
+            return _acknowledgment(conn, row, profile, path, name, outcome)
     result = FileResult(name)
     receipt, report = X12Receipt(), InterchangeReport()
     key: str | None = None
@@ -469,6 +521,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             x12_receipt=receipt,
             edifact_report=report,
             email=dict(row.detail) if row.channel == "imap" else {},
+            edi=profile.edi,
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
     ledger.set_state(
@@ -541,6 +594,23 @@ def _check_resent(conn: Connection, row: LedgerRow, keys: Sequence[str]) -> None
         f"{len(known)} of the file's {len(seen)} interchanges were received before ({listed});"
         " resend only the new interchanges"
     )
+
+
+def _acknowledgment(
+    conn: Connection,
+    row: LedgerRow,
+    profile: PartnerProfile,
+    path: Path,
+    name: str,
+    outcome: FileOutcome,
+) -> FileOutcome:
+    """A partner's 997/999/TA1/CONTRL for our documents: recorded, never answered."""
+    taken = take_acknowledgment(conn, profile, row.id, path, name, datetime.now(UTC))
+    acknowledges = [f"{m.document} outbox #{m.outbox_id}: {m.status}" for m in taken.matched]
+    detail = {**row.detail, "acknowledges": acknowledges}
+    ledger.set_state(conn, row.id, taken.state, error=taken.error, fmt=taken.fmt, detail=detail)
+    outcome.state, outcome.error, outcome.format = taken.state, taken.error, taken.fmt
+    return outcome
 
 
 def _duplicate(
@@ -630,11 +700,14 @@ def intake_pass(
     """Claim and process every partner's files, plus whatever an earlier pass left behind."""
     context = _context(engine, home, ctx)
     wanted = list(partner_ids) if partner_ids is not None else list(context.all_profiles())
+    crash_recovery.take_back_dead_claims(engine, wanted, home, context.profile)
     summary = IntakeSummary()
     for partner_id in wanted:
         try:
             summary.claimed.extend(claim_files(engine, partner_id, home=home, ctx=context))
         except ChannelError as exc:
+            if isinstance(exc, crash_recovery.PartialClaim):
+                summary.claimed.extend(exc.ids)
             summary.errors.append(f"{partner_id}: {exc}")
             if isinstance(exc, TransportError):
                 summary.retriable.append(partner_id)
@@ -644,6 +717,7 @@ def intake_pass(
             log.exception("partner %s: claiming failed", partner_id)
             summary.errors.append(f"{partner_id}: failed: {type(exc).__name__}: {exc}")
             summary.failed.append(partner_id)
+    ops_alerts.after_pass(engine, home, wanted, summary.errors, summary.retriable, context.profiles)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
     summary.outcomes = process_files(
@@ -681,5 +755,5 @@ def reprocess(
                 f"inbound file #{file_id} cannot be reprocessed: its archive was purged on "
                 f"{purged} (past the retention); ask the partner to send it again"
             )
-        ledger.reopen(conn, file_id, secrets.token_hex(8))
+        ledger.reopen(conn, file_id, crash_recovery.claim_token())
     return _process_one(engine, file_id, context)

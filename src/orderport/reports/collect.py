@@ -3,7 +3,8 @@
 Sources in the store: the ledger (``inbound_files``: files received and their outcome), the
 audit log (PO created / updated / held / canceled / approved), the ledger's per-file outcome
 counts for what the audit log never records (duplicate, rejected), findings (by code), the outbox
-(files sent, by kind) and booking versions (bookings confirmed). Everything is counted in Python
+(files sent, by kind), booking versions (bookings confirmed) and the partners' acknowledgments
+of our interchanges (verdicts and ack alerts). Everything is counted in Python
 over narrow column selections, so SQLite and PostgreSQL give the same answer without
 dialect-specific date or JSON functions.
 """
@@ -41,6 +42,12 @@ class PartnerDay:
     status_files_sent: int = 0
     booking_files_sent: int = 0
     bookings_confirmed: int = 0
+    alerts_by_kind: dict[str, int] = field(default_factory=dict)
+    """Alerts raised on the day (business and operational, e.g. ``ops_file_crashed``)."""
+    acks_by_status: dict[str, int] = field(default_factory=dict)
+    """Partners' acknowledgments of our interchanges recorded that day, by verdict."""
+    ack_alerts: dict[str, int] = field(default_factory=dict)
+    """``ack_rejected`` / ``ack_overdue`` alerts raised that day."""
 
 
 @dataclass(frozen=True)
@@ -234,6 +241,34 @@ def _bookings(conn: Connection, counts: _Counts, since: datetime, until: datetim
             counts.partner(partner_id).bookings_confirmed += 1
 
 
+def _alerts(conn: Connection, counts: _Counts, since: datetime, until: datetime) -> None:
+    query = select(t.tracking_alerts.c.partner_id, t.tracking_alerts.c.kind).where(
+        t.tracking_alerts.c.raised_at >= since, t.tracking_alerts.c.raised_at < until
+    )
+    for partner_id, kind in conn.execute(query):
+        found = counts.partner(partner_id).alerts_by_kind
+        found[kind] = found.get(kind, 0) + 1
+
+
+def _acks(conn: Connection, counts: _Counts, since: datetime, until: datetime) -> None:
+    """Acknowledgments received for our interchanges, and the ack alerts raised, that day."""
+    oi, ta = t.outbound_interchanges, t.tracking_alerts
+    for partner_id, status in conn.execute(
+        select(oi.c.partner_id, oi.c.ack_status).where(oi.c.ack_at >= since, oi.c.ack_at < until)
+    ):
+        p = counts.partner(partner_id)
+        p.acks_by_status[status] = p.acks_by_status.get(status, 0) + 1
+    for partner_id, kind in conn.execute(
+        select(ta.c.partner_id, ta.c.kind).where(
+            ta.c.kind.in_(["ack_rejected", "ack_overdue"]),
+            ta.c.raised_at >= since,
+            ta.c.raised_at < until,
+        )
+    ):
+        p = counts.partner(partner_id)
+        p.ack_alerts[kind] = p.ack_alerts.get(kind, 0) + 1
+
+
 def _trend(counts: _Counts, days: Iterable[date]) -> list[DayTotals]:
     return [DayTotals(d, counts.files[d], counts.pos[d], counts.errors[d]) for d in days]
 
@@ -260,6 +295,8 @@ def collect(
         _findings(conn, counts, day_start, until)
         _sent(conn, counts, day_start, until)
         _bookings(conn, counts, day_start, until)
+        _alerts(conn, counts, day_start, until)
+        _acks(conn, counts, day_start, until)
         actions = collect_actions(conn, ActionContext(now=generated, until=until))
     partners = [counts.partners[k] for k in sorted(counts.partners)]
     for p in partners:

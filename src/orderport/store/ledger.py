@@ -459,3 +459,76 @@ class DbSeenStore:
                         partner_id=self._partner_id, key=key, created_at=_now()
                     )
                 )
+
+
+# --------------------------------------------------------------------- claim owners and crashes
+
+PROCESSING_KEY = "processing_by"
+"""``detail`` key: the owner token of the process that started processing the file (cleared when
+the row becomes final or is taken back). Left on a non-final row by a dead owner = a crash."""
+CRASHES_KEY = "crashes"
+"""``detail`` key: how many times processing this file ended with its process dead."""
+
+
+def held_claims(conn: Connection, partner_ids: Sequence[str] | None = None) -> list[LedgerRow]:
+    """Rows claimed (or parsed) by some pass and not yet final."""
+    query = select(inbound_files).where(
+        inbound_files.c.state.in_([FileState.CLAIMED.value, FileState.PARSED.value])
+    )
+    if partner_ids is not None:
+        query = query.where(inbound_files.c.partner_id.in_(list(partner_ids)))
+    return [_row(r) for r in conn.execute(query.order_by(inbound_files.c.id))]
+
+
+def claim_owner(conn: Connection, file_id: int) -> str | None:
+    """The claim token of a row (it names the owning process)."""
+    found = conn.execute(
+        select(inbound_files.c.claim_token).where(inbound_files.c.id == file_id)
+    ).scalar()
+    return str(found) if found is not None else None
+
+
+def mark_processing(conn: Connection, file_id: int, token: str) -> None:
+    """Record that ``token``'s process starts processing the file (committed by the caller
+    before the processing transaction, so it survives a crash inside it)."""
+    row = get(conn, file_id)
+    if row is None or row.state.is_final:
+        return
+    conn.execute(
+        update(inbound_files)
+        .where(inbound_files.c.id == file_id)
+        .values(detail={**row.detail, PROCESSING_KEY: token})
+    )
+
+
+def release_claim(conn: Connection, row: LedgerRow, *, crashed: bool) -> int:
+    """A dead owner's claim goes back to ``received``; returns the file's crash count."""
+    detail = {k: v for k, v in row.detail.items() if k != PROCESSING_KEY}
+    crashes = int(detail.get(CRASHES_KEY, 0)) + (1 if crashed else 0)
+    if crashes:
+        detail[CRASHES_KEY] = crashes
+    conn.execute(
+        update(inbound_files)
+        .where(
+            inbound_files.c.id == row.id,
+            inbound_files.c.state.in_([FileState.CLAIMED.value, FileState.PARSED.value]),
+        )
+        .values(state=FileState.RECEIVED.value, claim_token=None, updated_at=_now(), detail=detail)
+    )
+    return crashes
+
+
+def crash_counts(conn: Connection, file_ids: Sequence[int]) -> dict[int, int]:
+    """file id -> crashes so far, for the ids that have any."""
+    counts: dict[int, int] = {}
+    wanted = sorted(set(file_ids))
+    for start in range(0, len(wanted), _ID_CHUNK):
+        chunk = wanted[start : start + _ID_CHUNK]
+        rows = conn.execute(
+            select(inbound_files.c.id, inbound_files.c.detail).where(inbound_files.c.id.in_(chunk))
+        )
+        for file_id, detail in rows:
+            crashes = int((detail or {}).get(CRASHES_KEY, 0))
+            if crashes:
+                counts[int(file_id)] = crashes
+    return counts

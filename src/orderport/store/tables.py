@@ -265,6 +265,41 @@ outbox = Table(
     Index(None, "inbound_file_id"),
 )
 
+# Our identity per partner and standard as the partner last addressed it (ISA07/08 + GS03,
+# UNB 0010/0007), the default for every document we send when the profile names none.
+addressed_identities = Table(
+    "addressed_identities",
+    metadata,
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), primary_key=True),
+    Column("standard", String(10), primary_key=True),
+    Column("interchange_id", String(35), nullable=False),
+    Column("qualifier", String(4), nullable=False),
+    Column("application_id", String(35), nullable=True),
+    Column("updated_at", UtcDateTime, nullable=False),
+)
+
+# Every EDI interchange we sent, by its control numbers, so the partner's 997/999/TA1/CONTRL
+# can be matched to it; ack_status stays NULL until an acknowledgment arrives.
+outbound_interchanges = Table(
+    "outbound_interchanges",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("outbox_id", BigId, ForeignKey("outbox.id"), nullable=False),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("standard", String(10), nullable=False),
+    Column("document", String(20), nullable=False),
+    Column("interchange_ref", String(20), nullable=False),
+    Column("group_ref", String(20), nullable=True),
+    Column("expects_ack", Integer, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("ack_status", String(30), nullable=True),
+    Column("ack_detail", Text, nullable=True),
+    Column("ack_file_id", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("ack_at", UtcDateTime, nullable=True),
+    UniqueConstraint("partner_id", "standard", "interchange_ref"),
+    Index(None, "outbox_id"),
+)
+
 # --- intake
 # IMAP "seen" keys (uid:<folder>:<uidvalidity>:<uid>, msgid:<Message-ID>) per partner, so a mail
 # is not read twice even after the mailbox was rebuilt.

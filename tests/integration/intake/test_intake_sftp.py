@@ -42,7 +42,7 @@ from orderport.store import ledger
 from orderport.store.archive import open_archived
 from orderport.store.ledger import FileState
 from orderport.store.lifecycle import get_po
-from orderport.store.tables import inbound_files, outbox, purchase_orders
+from orderport.store.tables import inbound_files, outbox, purchase_orders, tracking_alerts
 
 pytestmark = [
     pytest.mark.integration,
@@ -193,9 +193,9 @@ def test_server_stopped_mid_download_fails_the_pass_then_next_pass_ingests_once(
         sshd.thaw()
         sshd.stop()
     sshd.start()
-    fresh = context(home, partners, options=ChannelOptions(io_timeout=5.0))
-    assert intake_pass(engine, home=home, ctx=fresh).outcomes == []  # the claim is still fresh
-    recovering = context(home, partners, options=ChannelOptions(stale_claim_seconds=0.0))
+    # The claim left in processing/ is this process's own (no pass of it is in flight): the next
+    # pass takes it at once, not after the channel's stale-claim hour (issue 12).
+    recovering = context(home, partners, options=ChannelOptions(io_timeout=5.0))
     (outcome,) = intake_pass(engine, home=home, ctx=recovering).outcomes
     assert outcome.state is FileState.STORED, outcome.error
     (row,) = rows(engine)
@@ -228,6 +228,13 @@ def test_changed_host_key_is_refused_and_nothing_moves(
     assert summary.retriable == []  # refused: retrying cannot help, an operator must look
     assert summary.outcomes == []
     assert rows(engine) == []
+    with engine.connect() as conn:  # issue 12: the operator is told, once
+        (alert,) = [(r.kind, r.message) for r in conn.execute(tracking_alerts.select())]
+    assert alert[0] == "ops_channel_refused"
+    assert "HOST KEY MISMATCH" in alert[1]
+    intake_pass(engine, home=home, ctx=context(home, partners))
+    with engine.connect() as conn:
+        assert len(list(conn.execute(tracking_alerts.select()))) == 1
     assert remote_files(server.root / "hostkey") == ["inbox", "outbox"]  # no folder even made
     assert remote_files(server.root / "hostkey" / "inbox") == ["orders.csv"]
     assert forged.read_text().count("\n") == 1  # never learned the real key

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 sys.path.insert(0, str(Path(__file__).parents[2] / "unit" / "tracking"))
+sys.path.insert(0, str(Path(__file__).parents[2]))  # tests/: edi_validator
 
 from orderport.partners import PartnerProfile, load_profiles
 

@@ -15,6 +15,7 @@ from pydifact.segmentcollection import Interchange
 from sqlalchemy import Engine
 from tracking_helpers import NOW, make_booking
 
+from edi_validator import validate
 from orderport.formats.status_files.schema_export import booking_validator, status_validator
 from orderport.formats.x12.strict import parse_strict
 from orderport.model.schema_export import FULL_EXAMPLE
@@ -80,9 +81,11 @@ def _check_file(name: str, content: bytes) -> str:
         assert validator.is_valid(json.loads(content)), name
     elif "_x12_" in kind:
         parse_strict(content)
+        assert validate(content) == [], name  # the independent strict validator (Bots)
     elif "_edifact_" in kind:
         parsed = Interchange.from_str(content.decode("latin-1"))
         assert list(parsed.get_messages()), name
+        assert validate(content) == [], name
     else:
         assert kind.endswith("_csv"), name
         rows = list(csv.reader(io.StringIO(content.decode("utf-8"))))

@@ -210,7 +210,7 @@ def test_show_and_approve_without_partner_unless_ambiguous(morning: Morning) -> 
 
 def test_alerts_list_gives_the_hold_reason_and_ack_closes_them(morning: Morning) -> None:
     assert morning.raised.code == 0, morning.raised.text
-    assert "2 new alert(s)" in morning.raised.out
+    assert "[po_on_hold] PO PO-3002 (version 1) is on hold" in morning.raised.out
     listed = json.loads(morning.op("alerts", "list", "--json").out)
     reasons = {a["subject"]: a["reason"] for a in listed["alerts"]}
     assert "'2,50' is not a number" in reasons["po:PO-3002:v1"]

@@ -66,11 +66,13 @@ def build_contrl(
     control_ref: int,
     now: datetime,
     interchange_error: SyntaxIssue | None = None,
+    sender: Sequence[str] | None = None,
 ) -> bytes:
     """The CONTRL interchange answering ``interchange``, encoded in its character set.
 
     With ``interchange_error`` the whole interchange is reported rejected (UCI 4) and no
     messages are listed; otherwise UCI says 7 and every message gets a UCM (7 or 4).
+    ``sender`` (UNB 0004, 0007) is us; by default the recipient the partner addressed.
     """
     w = SegmentWriter(interchange.delimiters)
     control = str(control_ref)
@@ -104,7 +106,7 @@ def build_contrl(
     header = unb(
         w,
         syntax=[interchange.syntax_identifier, interchange.syntax_version],
-        sender=interchange.recipient[:2],
+        sender=list(sender) if sender is not None else interchange.recipient[:2],
         recipient=interchange.sender[:2],
         prepared=now,
         control_reference=control,

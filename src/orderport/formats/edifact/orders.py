@@ -27,6 +27,7 @@ from orderport.formats.edifact.envelope import (
 from orderport.formats.edifact.provenance import EdifactProvenance, Loc
 from orderport.formats.edifact.syntax import Segment
 from orderport.formats.edifact.values import UNIT_SYNONYMS, parse_edi_date, parse_number
+from orderport.formats.numbers import count_value, whole_value
 from orderport.model import Finding, Incoterm, Severity, SourceLocation
 
 PURPOSES = {
@@ -90,6 +91,7 @@ class OrdersMapper:
         self.provenance = EdifactProvenance(file=filename)
         self.findings: list[Finding] = []
         self.segment_errors: list[SegmentError] = []
+        self._errors_at: dict[int, SegmentError] = {}  # position -> entry: linear collection
         self._base = 0
         self._seg: Segment | None = None
 
@@ -130,9 +132,9 @@ class OrdersMapper:
     ) -> None:
         """A syntax error: reported in the CONTRL (UCS/UCD) and as an error finding."""
         position = seg.position - self._base
-        entry = next((e for e in self.segment_errors if e.position == position), None)
+        entry = self._errors_at.get(position)
         if entry is None:
-            entry = SegmentError(position=position, tag=seg.tag)
+            entry = self._errors_at[position] = SegmentError(position=position, tag=seg.tag)
             self.segment_errors.append(entry)
         if element is None:
             entry.code = code
@@ -174,7 +176,7 @@ class OrdersMapper:
         notes_loc: Loc | None = None
         self._delivery: dict[str, tuple[str, Loc]] = {}
         self._ship: dict[str, tuple[str, Loc]] = {}
-        line_count: tuple[int, Segment] | None = None
+        line_count: tuple[int | None, Segment] | None = None
         quantity_total: tuple[str, Segment] | None = None
         for seg in segments[1:-1]:
             tag = seg.tag
@@ -215,7 +217,7 @@ class OrdersMapper:
                     if qualifier == "2":
                         value = self.number(seg, 1, 2, "$.lines", "CNT control value")
                         if value is not None:
-                            line_count = (int(Decimal(value)), seg)
+                            line_count = (whole_value(value), seg)
                     elif qualifier == "1":
                         value = self.number(seg, 1, 2, "$.lines", "CNT control value")
                         if value is not None:
@@ -238,7 +240,7 @@ class OrdersMapper:
                 if seg.value(1, 1) == "2":
                     value = self.number(seg, 1, 2, "$.lines", "CNT control value")
                     if value is not None:
-                        line_count = (int(Decimal(value)), seg)
+                        line_count = (whole_value(value), seg)
                 continue
             # Header section.
             if tag not in HEADER_TOP:
@@ -285,11 +287,12 @@ class OrdersMapper:
         if lines:
             data["lines"] = lines
         if line_count is not None and line_count[0] != len(lines):
+            declared = "an implausible number of" if line_count[0] is None else line_count[0]
             self.finding(
                 "read.cnt_line_count",
                 Severity.WARNING,
                 "$.lines",
-                f"CNT+2 declares {line_count[0]} line items but the message has {len(lines)}",
+                f"CNT+2 declares {declared} line items but the message has {len(lines)}",
                 self.loc(line_count[1], 1, 2),
             )
         if quantity_total is not None:
@@ -623,10 +626,9 @@ class OrdersMapper:
             elif qualifier == "59":
                 value = self.number(seg, 1, 2, base + ".pack_size", "pack size")
                 if value is not None:
-                    if value.isdigit():
-                        self.put(
-                            line, "pack_size", base + ".pack_size", int(value), self.loc(seg, 1, 2)
-                        )
+                    pack = count_value(value)
+                    if pack is not None:
+                        self.put(line, "pack_size", base + ".pack_size", pack, self.loc(seg, 1, 2))
                     else:
                         self.finding(
                             "read.pack_size",

@@ -1,16 +1,20 @@
 """Pieces every outbound EDIFACT message shares: the interchange, dates, numbers, parties.
 
-Outbound interchanges use syntax UNOC level 3 (ISO 8859-1) with the ISO 9735 default service
-characters, always announced by a UNA, and no functional groups. Message references count
+Outbound interchanges use syntax UNOC level 3 (ISO 8859-1), or UNOW/UNOY level 4 (UTF-8) when
+the partner's profile says so, with the ISO 9735 default service characters, always announced
+by a UNA, and no functional groups. Message references count
 1, 2, 3 ... within the file; UNB 0020 is the control number the export pass allocated.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 
 from orderport.formats.edifact.envelope_out import (
     Element,
@@ -27,6 +31,13 @@ from orderport.model.tracking import ShippedLine, StatusEvent
 
 SYNTAX = ("UNOC", "3")
 ENCODING = "latin-1"
+SYNTAXES: dict[str, tuple[tuple[str, str], str, str]] = {
+    "UNOC": (SYNTAX, ENCODING, "ISO 8859-1"),
+    "UNOW": (("UNOW", "4"), "utf-8", "UTF-8"),
+    "UNOY": (("UNOY", "4"), "utf-8", "UTF-8"),
+}
+"""Profile ``edi.edifact_syntax`` -> (UNB S001, encoding, what the character set is). UNOW and
+UNOY (ISO 9735 version 4) carry any Unicode name; UNOC refuses what ISO 8859-1 lacks."""
 EXTENSION = "edi"
 MEDIA_TYPE = "application/edifact"
 _DIRECTORY = re.compile(r"^D([0-9]{2}[A-C])$")
@@ -50,6 +61,8 @@ FTX_REMARKS = "AAI"
 
 NAME_LENGTH = 35
 TEXT_LENGTH = 70
+CODED_TEXT_LENGTH = 3
+"""FTX C107 4441 (free text, coded) is an..3."""
 
 
 class EdifactRenderError(ValueError):
@@ -83,6 +96,13 @@ class OutboundInterchange:
         self.identifier = message_identifier(message_type, ctx.edifact_version)
         self.w = SegmentWriter(Delimiters(advised=True))
         self.messages: list[MessageWriter] = []
+        if ctx.edifact_syntax not in SYNTAXES:
+            known = ", ".join(SYNTAXES)
+            raise EdifactRenderError(
+                f"partner {ctx.partner_id}: EDIFACT syntax {ctx.edifact_syntax!r} is not one we"
+                f" write ({known})"
+            )
+        self.syntax, self.encoding, self.charset = SYNTAXES[ctx.edifact_syntax]
 
     def message(self) -> MessageWriter:
         """Open the next message; its reference is its position in the file."""
@@ -106,7 +126,7 @@ class OutboundInterchange:
             una(self.w.d),
             unb(
                 self.w,
-                syntax=SYNTAX,
+                syntax=self.syntax,
                 sender=[ctx.sender.interchange_id, ctx.sender.qualifier],
                 recipient=[ctx.receiver.interchange_id, ctx.receiver.qualifier],
                 prepared=ctx.now,
@@ -119,7 +139,9 @@ class OutboundInterchange:
         parts.append(unz(self.w, len(self.messages), control))
         self._check_charset(parts)
         return Rendered(
-            content="".join(parts).encode(ENCODING), extension=EXTENSION, media_type=MEDIA_TYPE
+            content="".join(parts).encode(self.encoding),
+            extension=EXTENSION,
+            media_type=MEDIA_TYPE,
         )
 
     def _check_charset(self, parts: Sequence[str]) -> None:
@@ -128,20 +150,21 @@ class OutboundInterchange:
                 zip(message.tags, message.segments, strict=True), 1
             ):
                 try:
-                    text.encode(ENCODING)
+                    text.encode(self.encoding)
                 except UnicodeEncodeError as exc:
                     raise EdifactRenderError(
                         f"{self.message_type} message {message.reference}, segment {tag}"
                         f" (position {position}): character {text[exc.start]!r} is not in"
-                        f" syntax {SYNTAX[0]} (ISO 8859-1)"
+                        f" syntax {self.syntax[0]} ({self.charset}); the partner profile's"
+                        " edi.edifact_syntax UNOW or UNOY would carry it"
                     ) from exc
         for text in parts[:2]:
             try:
-                text.encode(ENCODING)
+                text.encode(self.encoding)
             except UnicodeEncodeError as exc:
                 raise EdifactRenderError(
                     f"UNB: character {text[exc.start]!r} in the interchange sender or recipient"
-                    f" is not in syntax {SYNTAX[0]} (ISO 8859-1)"
+                    f" is not in syntax {self.syntax[0]} ({self.charset})"
                 ) from exc
 
 
@@ -202,18 +225,32 @@ def add_nad(
     message.add("NAD", qualifier, c082, "", c080, street, city, province, postal, country)
 
 
+@cache
+def status_codes() -> dict[str, str]:
+    """Our status -> its FTX C107 4441 code (package data ``data/status_codes.json``)."""
+    raw = files("orderport.formats.edifact").joinpath("data/status_codes.json").read_text()
+    return {k: v for k, v in json.loads(raw).items() if not k.startswith("_")}
+
+
 def add_status_ftx(
     message: MessageWriter, ctx: OutboundContext, code: str, reason: str | None
 ) -> None:
-    """FTX+ACB with the status code in C107 and the reason as text.
+    """FTX+ACB: the status as a code in C107 (4441 is an..3) and as words in C108.
 
-    The partner's custom code (``ctx.status_codes``) replaces ours when the profile maps it,
-    with agency 92 (assigned by the buyer); our own code goes with agency 91 (by the seller).
+    C107 carries the partner's custom code (``ctx.status_codes``, agency 92) when it fits
+    4441's three characters, else our own code (``status_codes()``, agency 91). C108 starts
+    with the status as the partner knows it (their custom code, or our status word), then the
+    reason, because only free text may hold words.
     """
     custom = ctx.status_codes.get(code)
-    reference = [custom, "", AGENCY_BUYER] if custom else [code, "", AGENCY_SELLER]
-    text = chunks(reason, TEXT_LENGTH, 5) if reason else []
-    message.add("FTX", FTX_STATUS, "", reference, text)
+    if custom and len(custom) <= CODED_TEXT_LENGTH:
+        reference = [custom, "", AGENCY_BUYER]
+    else:
+        reference = [status_codes()[code], "", AGENCY_SELLER]
+    words = [custom or code]
+    if reason:
+        words.extend(chunks(reason, TEXT_LENGTH, 4))
+    message.add("FTX", FTX_STATUS, "", reference, words)
 
 
 def add_line_item(message: MessageWriter, line: Line, action: str = "") -> None:

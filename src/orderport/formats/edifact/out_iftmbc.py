@@ -5,7 +5,8 @@ FTX ACB (only when the profile maps the space status to a custom code), FTX AAI 
 remarks), RFF BN (booking reference), RFF ON per PO, RFF CU per fulfillment order (our
 consignor references), TDT 20 (8028 voyage or flight number, 8067 mode, C040 carrier, C222 vessel
 name) with LOC 9 (loading; DTM 133 ETD, DTM 180 cargo cut-off) and LOC 11 (discharge; DTM 132
-ETA), EQD CN per equipment type (ISO 6346 size/type) with EQN (how many), UNT.
+ETA), EQD CN per equipment type (ISO 6346 size/type) with EQN (how many), UNT. D96A allows one
+DTM per TDT/LOC, so there the cut-off (DTM 180) goes on the TDT itself.
 
 Space status: BGM 4343 response type AP accepted, CA conditionally accepted, RE rejected, AJ
 pending (1225 9, original). AJ only entered the 4343 code list in D97A: in D96A a pending booking
@@ -17,13 +18,12 @@ from __future__ import annotations
 import re
 
 from orderport.formats.edifact.out_common import (
-    AGENCY_BUYER,
     AGENCY_IATA,
     AGENCY_UNECE,
     FTX_REMARKS,
-    FTX_STATUS,
     TEXT_LENGTH,
     OutboundInterchange,
+    add_status_ftx,
     carrier,
     chunks,
     directory_release,
@@ -41,6 +41,8 @@ CODE_LIST_PORT = "139"
 CODE_LIST_SIZE_AND_TYPE = "102"
 AGENCY_ISO = "5"
 EQUIPMENT_CONTAINER = "CN"
+ONE_DATE_PER_LOC_UNTIL = (2001, "B")
+"""D96A allows one DTM under TDT/LOC: there the cargo cut-off goes on the TDT (TDT/DTM)."""
 
 RESPONSE_TYPE = {
     SpaceStatus.CONFIRMED: "AP",
@@ -89,9 +91,8 @@ def write_iftmbc(interchange: OutboundInterchange, booking: Booking) -> None:
     function, response = bgm_status(booking.space_status, ctx.edifact_version)
     message.add("BGM", DOCUMENT_BOOKING_CONFIRMATION, booking.booking_reference, function, response)
     message.add("DTM", dtm("137", ctx.now))
-    custom = ctx.status_codes.get(booking.space_status.value)
-    if custom:
-        message.add("FTX", FTX_STATUS, "", [custom, "", AGENCY_BUYER])
+    if ctx.status_codes.get(booking.space_status.value):
+        add_status_ftx(message, ctx, booking.space_status.value, None)
     if booking.remarks:
         message.add("FTX", FTX_REMARKS, "", "", chunks(booking.remarks, TEXT_LENGTH, 5))
     message.add("RFF", ["BN", booking.booking_reference])
@@ -113,9 +114,12 @@ def write_iftmbc(interchange: OutboundInterchange, booking: Booking) -> None:
         "",
         vessel,
     )
+    one_date_per_location = directory_release(ctx.edifact_version) < ONE_DATE_PER_LOC_UNTIL
+    if booking.cargo_cutoff is not None and one_date_per_location:
+        message.add("DTM", dtm("180", booking.cargo_cutoff))
     message.add("LOC", PLACE_OF_LOADING, location(booking.origin, booking.mode))
     message.add("DTM", dtm("133", booking.etd))
-    if booking.cargo_cutoff is not None:
+    if booking.cargo_cutoff is not None and not one_date_per_location:
         message.add("DTM", dtm("180", booking.cargo_cutoff))
     message.add("LOC", PLACE_OF_DISCHARGE, location(booking.destination, booking.mode))
     message.add("DTM", dtm("132", booking.eta))

@@ -18,7 +18,7 @@ from orderport.formats.edifact.out_common import EdifactRenderError, OutboundInt
 from orderport.formats.edifact.out_desadv import write_desadv
 from orderport.formats.edifact.out_iftmbc import write_iftmbc
 from orderport.formats.edifact.out_ordrsp import write_ordrsp
-from orderport.formats.outbound import OutboundContext, PoStatusItem, Rendered
+from orderport.formats.outbound import Envelope, OutboundContext, PoStatusItem, Rendered
 from orderport.model.tracking import Booking
 
 __all__ = [
@@ -36,6 +36,7 @@ class OrdrspWriter:
     """Order responses: one ORDRSP message per status item (see ``out_ordrsp``)."""
 
     name = "edifact_ordrsp"
+    envelope = Envelope.EDIFACT
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
         interchange = OutboundInterchange(ctx, "ORDRSP")
@@ -48,6 +49,7 @@ class DesadvWriter:
     """Despatch advices: one DESADV message per shipment event (see ``out_desadv``)."""
 
     name = "edifact_desadv"
+    envelope = Envelope.EDIFACT
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
         interchange = OutboundInterchange(ctx, "DESADV")
@@ -60,6 +62,7 @@ class IftmbcWriter:
     """Booking confirmations: one IFTMBC message per booking (see ``out_iftmbc``)."""
 
     name = "edifact_iftmbc"
+    envelope = Envelope.EDIFACT
 
     def render(self, bookings: Sequence[Booking], ctx: OutboundContext) -> Rendered:
         interchange = OutboundInterchange(ctx, "IFTMBC")

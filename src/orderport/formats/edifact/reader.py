@@ -33,6 +33,7 @@ from orderport.formats.edifact.envelope import (
 )
 from orderport.formats.edifact.orders import OrdersMapper
 from orderport.formats.edifact.syntax import Segment, SyntaxProblem, Tokenizer
+from orderport.formats.numbers import count_value, preview
 from orderport.model import Finding, Severity, SourceLocation
 
 CHUNK_SIZE = 1 << 20
@@ -244,11 +245,14 @@ class _InterchangeReader:
 
     def _check_count(self, seg: Segment, actual: int, what: str, tag: str) -> None:
         raw = seg.value(1)
-        if not (raw.isascii() and raw.isdigit()):
-            raise self.fail(f"{tag} control count {raw!r} is not a number", INVALID_VALUE, seg, 1)
-        if int(raw) != actual:
+        declared = count_value(raw)
+        if declared is None:
             raise self.fail(
-                f"{tag} declares {int(raw)} {what} but the interchange has {actual}",
+                f"{tag} control count {preview(raw)} is not a number", INVALID_VALUE, seg, 1
+            )
+        if declared != actual:
+            raise self.fail(
+                f"{tag} declares {declared} {what} but the interchange has {actual}",
                 COUNT_DOES_NOT_MATCH,
                 seg,
                 1,
@@ -318,7 +322,7 @@ class _InterchangeReader:
         else:
             unt = segments[-1]
             count = unt.value(1)
-            if not (count.isascii() and count.isdigit()) or int(count) != len(segments):
+            if count_value(count) != len(segments):
                 reject(
                     COUNT_DOES_NOT_MATCH,
                     unt,

@@ -26,6 +26,11 @@ from orderport.model import SourceLocation
 
 _CHUNK = 1 << 18
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+# A \uD800-\uDBFF escape not followed by a \uDC00-\uDFFF one, or a low half without a high one.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
 
 
 def _reject_constant(name: str) -> NoReturn:
@@ -145,8 +150,35 @@ class _Text:
                 raise self.fail("nested too deeply", self.pos) from exc
             if end == len(self.text) and self.fill():
                 continue  # a number at the very end may go on in the next chunk
+            if "\\u" in self.text[self.pos : end] and _has_surrogate(value):
+                found = _LONE_SURROGATE.search(self.text, self.pos, end)
+                escape = found.group() if found else "a \\u escape"
+                raise self.fail(
+                    f"{escape} is half of a UTF-16 surrogate pair without its other half; "
+                    "JSON text must be valid Unicode",
+                    found.start() if found else self.pos,
+                )
             self.pos = end
             return value
+
+
+def _has_surrogate(value: object) -> bool:
+    """True when a string anywhere in the decoded value holds a lone surrogate code point."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError:
+                    return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def iter_top_values(stream: BinaryIO, filename: str, encoding: str = "utf-8") -> Iterator[TopValue]:

@@ -13,7 +13,6 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import jsonschema_rs
@@ -21,9 +20,10 @@ from jsonschema_rs import ValidationErrorKind as Kind
 
 from orderport.formats.json_shapes.emit import Emitter
 from orderport.model import Severity
+from orderport.resources import package_path
 from orderport.validation.paths import pointer_of
 
-SCHEMA_DIR = Path(__file__).resolve().parents[4] / "schemas" / "inputs"
+SCHEMA_DIR = package_path("schemas/inputs")
 
 Parts = tuple[str | int, ...]
 

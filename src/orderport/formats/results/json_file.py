@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any, Final
 
 from orderport.formats.results.rows import file_error_finding, sheet_of, summarise_po, totals
 from orderport.model import Finding
 from orderport.pipeline.ingest import FileResult
+from orderport.resources import package_path
 
 SCHEMA_ID: Final = "https://orderport.dev/schemas/result_file.schema.json"
-SCHEMA_PATH: Final = Path(__file__).resolve().parents[4] / "schemas" / "result_file.schema.json"
+SCHEMA_PATH: Final = package_path("schemas/result_file.schema.json")
 
 
 def _finding(finding: Finding, sheet: str | None) -> dict[str, Any]:

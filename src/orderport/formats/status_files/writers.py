@@ -11,7 +11,7 @@ import io
 import json
 from collections.abc import Iterable, Sequence
 
-from orderport.formats.outbound import OutboundContext, PoStatusItem, Rendered
+from orderport.formats.outbound import Envelope, OutboundContext, PoStatusItem, Rendered
 from orderport.formats.results.safety import neutralise_cell
 from orderport.formats.status_files.layout import (
     BOOKING_COLUMNS,
@@ -69,6 +69,7 @@ class StatusJsonWriter:
     """``schemas/order_status.schema.json`` documents."""
 
     name = "json"
+    envelope: Envelope | None = None
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
         document = OrderStatusDocument(
@@ -85,6 +86,7 @@ class BookingJsonWriter:
     """``schemas/booking_confirmation.schema.json`` documents."""
 
     name = "json"
+    envelope: Envelope | None = None
 
     def render(self, bookings: Sequence[Booking], ctx: OutboundContext) -> Rendered:
         document = BookingConfirmationDocument(
@@ -101,6 +103,7 @@ class StatusCsvWriter:
     """One row per event line (``layout.STATUS_COLUMNS``)."""
 
     name = "csv"
+    envelope: Envelope | None = None
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
         rows: list[list[str]] = []
@@ -130,6 +133,7 @@ class BookingCsvWriter:
     """One row per booking (``layout.BOOKING_COLUMNS``)."""
 
     name = "csv"
+    envelope: Envelope | None = None
 
     def render(self, bookings: Sequence[Booking], ctx: OutboundContext) -> Rendered:
         rows = []

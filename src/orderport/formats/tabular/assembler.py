@@ -49,6 +49,10 @@ _DEFAULTABLE_FIELDS: Final = frozenset(
 
 _QUANTITY: Final = ("quantity",)
 
+MAX_LINES: Final = 10_000
+"""Lines kept per PO (the canonical model's limit): rows beyond it are counted, not kept, so
+one absurd PO cannot exhaust memory before validation sees it."""
+
 _TOTAL_WORDS: Final = ("total", "grandtotal", "subtotal", "sum", "totals", "gesamt", "summe")
 
 
@@ -63,6 +67,8 @@ class _Pending:
     lines: list[dict[str, Any]]
     provenance: CellProvenance
     findings: list[Finding]
+    dropped: int = 0
+    """Rows past ``MAX_LINES`` (counted, not kept)."""
 
 
 class PoAssembler:
@@ -177,6 +183,9 @@ class PoAssembler:
                 yield self._finish(pending)
             pending = self._pending = self._start(row, po_number)
         pending.last_row = row
+        if len(pending.lines) >= MAX_LINES:
+            pending.dropped += 1
+            return
         po_tuple = self._po_getter(cells)
         if po_tuple != self._last_po_tuple:
             self._collect_po_cells(pending, row, po_tuple)
@@ -338,6 +347,20 @@ class PoAssembler:
         pending.lines.append(line)
 
     def _finish(self, pending: _Pending) -> RawDocument:
+        if pending.dropped:
+            pending.findings.append(
+                Finding(
+                    code="read.too_many_lines",
+                    severity=Severity.ERROR,
+                    path="$.lines",
+                    message=(
+                        f"PO {pending.po_number} has {MAX_LINES + pending.dropped} lines (rows "
+                        f"{_rows(pending.first_row, pending.last_row)}); at most {MAX_LINES} "
+                        "lines per PO are accepted, split it into several POs"
+                    ),
+                    location=self.location(pending.first_row),
+                )
+            )
         data: dict[str, Any] = {}
         record = pending.provenance.cells
         parse = self.parser.parse

@@ -43,6 +43,9 @@ _BOOLEANS: Final = {
     "0": False,
 }
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+MAX_INTEGER_DIGITS: Final = 18
+"""Longest whole number read from a cell: far above any line number or count, and far below
+Python's 4,300-digit ``int()`` limit (a longer digit string would raise instead of a finding)."""
 
 
 class ValueProblem(Exception):
@@ -153,13 +156,24 @@ class ValueParser:
         return format(number, "f")
 
     def integer(self, value: Cell) -> int:
-        if value.__class__ is str and value.isdigit() and value.isascii():
+        if (
+            value.__class__ is str
+            and value.isdigit()
+            and value.isascii()
+            and len(value) <= MAX_INTEGER_DIGITS
+        ):
             return int(value)
         if isinstance(value, bool):
             raise ValueProblem("integer", f"{value} is not a whole number")
         if isinstance(value, int):
             return value
         text = cell_text(value)
+        if len(text.lstrip("+-0").split(".", 1)[0].split(",", 1)[0]) > MAX_INTEGER_DIGITS + 6:
+            raise ValueProblem(
+                "integer",
+                f"{_preview(text)} is too large a whole number (at most "
+                f"{MAX_INTEGER_DIGITS} digits)",
+            )
         if text.isascii() and text.isdigit():
             return int(text)
         try:
@@ -167,7 +181,13 @@ class ValueParser:
         except ValueProblem:
             number = None
         if number is None or number != number.to_integral_value():
-            raise ValueProblem("integer", f"{text!r} is not a whole number")
+            raise ValueProblem("integer", f"{_preview(text)} is not a whole number")
+        if number.adjusted() >= MAX_INTEGER_DIGITS:
+            raise ValueProblem(
+                "integer",
+                f"{_preview(text)} is too large a whole number (at most "
+                f"{MAX_INTEGER_DIGITS} digits)",
+            )
         return int(number)
 
     def boolean(self, value: Cell) -> bool:
@@ -198,7 +218,7 @@ class ValueParser:
             except ValueError:
                 continue
         if parsed is None:
-            if self.excel_serials and text.isascii() and text.isdigit():
+            if self.excel_serials and text.isascii() and text.isdigit() and len(text) < 8:
                 return self._serial(int(text), text)
             raise ValueProblem(
                 "date",
@@ -241,6 +261,13 @@ class ValueParser:
             # GS1 check digit, so padding back to 12 digits is safe.
             return text.rjust(12, "0")
         return text
+
+
+def _preview(text: str) -> str:
+    """A value quoted for a message, shortened when absurdly long."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:20]!r}... ({len(text)} characters)"
 
 
 def _lower(value: Cell) -> str:

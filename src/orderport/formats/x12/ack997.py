@@ -2,14 +2,17 @@
 
 One 997 transaction set per inbound functional group (AK1), one AK2..AK5 per inbound set, AK3
 and AK4 for syntax errors, AK9 with the group's counts. Our envelope swaps sender and receiver
-of the inbound ISA/GS, keeps its version, usage indicator and separators; the caller passes
-the control numbers (kept per partner by the store).
+of the inbound ISA/GS (or sends as ``sender``, our identity for that partner), keeps its
+version and usage indicator, and its separators when they belong to the version's character
+set (a ``^`` in a 004010 ISA16 is not: we then use ``*`` ``>`` ``~``); the caller passes the
+control numbers (the partner's X12 envelope sequences in the store).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
+from orderport.formats.outbound import EdiParty
 from orderport.formats.x12.envelope_out import (
     IsaHeader,
     SegmentWriter,
@@ -20,6 +23,40 @@ from orderport.formats.x12.envelope_out import (
     write_isa,
 )
 from orderport.formats.x12.results import GroupResult, InterchangeResult, SetResult
+from orderport.formats.x12.tokenizer import Separators
+
+_BASIC = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()*+,-./:;?=")
+_EXTENDED = frozenset("abcdefghijklmnopqrstuvwxyz%@[]_{}\\|<>~#$")
+_CHARSET_4010 = _BASIC | _EXTENDED
+_CHARSET_5010 = _CHARSET_4010 | {"^"}
+"""X12 basic + extended character sets; 005010 adds ``^`` (the repetition separator)."""
+
+
+def _in_charset(value: str, five: bool) -> str:
+    """A partner's bad value as AK4 04 can carry it: outside the version's set becomes ``?``."""
+    allowed = _CHARSET_5010 if five else _CHARSET_4010
+    return "".join(ch if ch in allowed else "?" for ch in value)
+
+
+def answer_separators(inbound: Separators, isa_version: str) -> Separators:
+    """The inbound separators when the version's character set has them, else the defaults.
+
+    Separators are never letters or digits, and one character serves one role only.
+    """
+    five = isa_version >= "00501"
+    allowed = _CHARSET_5010 if five else _CHARSET_4010
+    chosen = [inbound.element, inbound.component]
+    if inbound.repetition and five:
+        chosen.append(inbound.repetition)
+    usable = all(ch in allowed and not ch.isalnum() and ch != " " for ch in chosen)
+    if usable and len({*chosen, inbound.segment}) == len(chosen) + 1:
+        return Separators(
+            element=inbound.element,
+            component=inbound.component,
+            segment=inbound.segment,
+            repetition=inbound.repetition if five else None,
+        )
+    return Separators(element="*", component=">", segment="~", repetition="^" if five else None)
 
 
 def _gs_version(interchange: InterchangeResult) -> str:
@@ -36,21 +73,27 @@ def build_997(
     gs_control: int,
     now: datetime,
     newline: bool = False,
+    sender: EdiParty | None = None,
 ) -> bytes:
-    """Render the 997 for ``interchange`` (from an ``X12Receipt``) as bytes."""
+    """Render the 997 for ``interchange`` (from an ``X12Receipt``) as bytes.
+
+    ``sender`` is us (ISA05/06, GS02); by default the identity the partner addressed.
+    """
     check_control("isa_control", isa_control)
     check_control("gs_control", gs_control)
     if not interchange.groups:
         raise ValueError("the interchange has no functional group to acknowledge")
     info = interchange.info
-    seps = info.separators
+    seps = answer_separators(info.separators, info.version)
     w = SegmentWriter(seps, newline)
     five = info.version >= "00501"
+    first = interchange.groups[0]
+    us = sender or EdiParty(info.receiver_id, info.receiver_qualifier, first.application_receiver)
     write_isa(
         w,
         IsaHeader(
-            sender_qualifier=info.receiver_qualifier,
-            sender_id=info.receiver_id,
+            sender_qualifier=us.qualifier,
+            sender_id=us.interchange_id,
             receiver_qualifier=info.sender_qualifier,
             receiver_id=info.sender_id,
             version=info.version,
@@ -59,12 +102,11 @@ def build_997(
         ),
         now,
     )
-    first = interchange.groups[0]
     version = _gs_version(interchange)
     write_gs(
         w,
         "FA",
-        w.clean(first.application_receiver),
+        w.clean(us.application_id or us.interchange_id),
         w.clean(first.application_sender),
         now,
         gs_control,
@@ -112,5 +154,7 @@ def _set_response(w: SegmentWriter, result: SetResult, five: bool) -> None:
             position = str(el.position)
             if el.component is not None:
                 position += w.separators.component + str(el.component)
-            w.segment("AK4", position, el.reference, el.code, w.clean(el.bad_value))
+            w.segment(
+                "AK4", position, el.reference, el.code, _in_charset(w.clean(el.bad_value), five)
+            )
     w.segment("AK5", result.status, *result.ak5_codes())

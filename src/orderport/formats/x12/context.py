@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from orderport.formats.numbers import MAX_COUNT_DIGITS, preview
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.envelope import TransactionSet
 from orderport.formats.x12.provenance import SegmentProvenance
@@ -138,6 +139,17 @@ class SetContext:
                 position,
                 index,
                 syntax=(r.EL_INVALID_CHARACTER, reference, text),
+            )
+            return None
+        if value and value.adjusted() >= MAX_COUNT_DIGITS:
+            self.problem(
+                "read.integer",
+                path,
+                f"{preview(text)} is too large a whole number",
+                segment[0],
+                position,
+                index,
+                syntax=(r.EL_TOO_LONG, reference, text),
             )
             return None
         return int(value)

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from orderport.formats.base import FormatError
+from orderport.formats.numbers import count_value, preview
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.results import (
     GroupResult,
@@ -163,12 +164,12 @@ class _Walker:
         ts.segments.append(segment)
         count = len(ts.segments)
         declared = _field(segment, 1)
-        if declared != str(count) and not (declared.isdigit() and int(declared) == count):
+        if count_value(declared) != count:
             ts.result.errors.append(r.SET_COUNT_MISMATCH)
             self.set_finding(
                 ts,
                 "envelope.se_count",
-                f"SE01 says {declared!r} segments but the set has {count} (ST to SE)",
+                f"SE01 says {preview(declared)} segments but the set has {count} (ST to SE)",
                 1,
             )
         if _field(segment, 2) != ts.result.control_number:
@@ -185,7 +186,7 @@ class _Walker:
         if self.group is None:
             raise FormatError("GE without a GS", self.where("GE"))
         declared = _field(segment, 1)
-        self.group.declared_set_count = int(declared) if declared.isdigit() else None
+        self.group.declared_set_count = count_value(declared)
         if self.group.declared_set_count != len(self.group.sets):
             self.group.errors.append(r.GROUP_COUNT_MISMATCH)
         if _field(segment, 2) != self.group.control_number:
@@ -198,7 +199,7 @@ class _Walker:
         if self.group is not None:
             self.close_group_without_trailer()
         declared = _field(segment, 1)
-        if not declared.isdigit() or int(declared) != len(self.interchange.groups):
+        if count_value(declared) != len(self.interchange.groups):
             self.interchange.errors.append(r.ISA_GROUP_COUNT_INVALID)
         if _field(segment, 2) != self.interchange.info.control_number:
             self.interchange.errors.append(r.ISA_CONTROL_MISMATCH)

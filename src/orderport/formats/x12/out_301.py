@@ -18,7 +18,8 @@ Segments, in standard order:
 - R4*L (port of loading) and R4*D (port of discharge) with R402 UN and the UN/LOCODE (an IATA
   airport code gets ZZ, mutually defined), each followed by DTM 369 estimated departure /
   371 estimated arrival (date, time, UT or LT).
-- LX*1 and V1 (vessel name, voyage, SCAC) when the booking names a vessel.
+- LX*1 always (the loop is mandatory in every version, also for an air booking or a
+  declined one without a vessel), then V1 (vessel name, voyage, SCAC) when there is a vessel.
 
 Dates are written as the carrier gave them (local to their own offset), not converted.
 """
@@ -110,8 +111,8 @@ def write_301(
     _references(ts, ctx, booking, status_qualifier)
     _port(ts, "L", booking.origin, "369", booking)
     _port(ts, "D", booking.destination, "371", booking)
+    ts.seg("LX", "1")
     if booking.vessel:
-        ts.seg("LX", "1")
         ts.seg(
             "V1",
             "",

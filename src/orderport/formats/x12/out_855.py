@@ -92,7 +92,7 @@ def write_855(
     if lines:
         for line, (status, quantity, uom) in zip(po.lines, lines, strict=True):
             _po1(ts, line, buyer_sku_qualifier)
-            ts.seg("ACK", status, x12_decimal(quantity), ts.ident(uom, 2, "ACK03 unit"))
+            ts.seg("ACK", status, x12_decimal(quantity), ts.unit(uom, "ACK03 unit"))
         ts.seg("CTT", str(len(lines)), x12_decimal(po.line_quantity_total()))
     ts.end()
 
@@ -155,7 +155,7 @@ def _po1(ts: TransactionSet, line: Line, buyer_sku_qualifier: str) -> None:
         "PO1",
         str(line.line_number),
         x12_decimal(line.quantity),
-        ts.ident(line.uom, 2, f"{where} unit"),
+        ts.unit(line.uom, f"{where} unit"),
         x12_decimal(line.unit_cost.amount) if line.unit_cost else "",
         "",
     ]

@@ -112,10 +112,10 @@ def write_856(
             "SN1",
             "",
             x12_decimal(entry.quantity),
-            ts.ident(entry.uom, 2, f"SN1 line {line.line_number} unit"),
+            ts.unit(entry.uom, f"SN1 line {line.line_number} unit"),
             "",
             x12_decimal(line.quantity),
-            ts.ident(line.uom, 2, f"SN1 line {line.line_number} ordered unit"),
+            ts.unit(line.uom, f"SN1 line {line.line_number} ordered unit"),
         )
     ts.seg("CTT", str(hl), x12_decimal(hash_total))
     ts.end()

@@ -1,6 +1,7 @@
 """One outbound X12 file: an interchange with one functional group, and value formatting.
 
-The envelope comes from the partner's ``OutboundContext``: ISA13 = GS06 = ``ctx.control_number``,
+The envelope comes from the partner's ``OutboundContext``: ISA13 ``ctx.control_number``, GS06
+``ctx.group_control`` (the partner's shared sequences),
 ST02 counts 0001, 0002, ... in the file. Separators are ``*`` (element), ``>`` (component),
 ``~`` (segment) and, from 005010 on, ``^`` (repetition, ISA11).
 
@@ -13,9 +14,12 @@ become blanks, and it is cut to the element's maximum length.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from functools import cache
+from importlib.resources import files
 
 from orderport.formats.outbound import EdiParty, OutboundContext
 from orderport.formats.x12.envelope_out import (
@@ -44,6 +48,13 @@ _MAX_SETS = 9999
 
 class X12RenderError(ValueError):
     """Data that cannot be written into the X12 file as it is."""
+
+
+@cache
+def rec20_units() -> dict[str, str]:
+    """UN/ECE Rec 20 unit -> X12 355 unit (package data ``data/units_rec20_to_x12_355.json``)."""
+    raw = files("orderport.formats.x12").joinpath("data/units_rec20_to_x12_355.json").read_text()
+    return {k: v for k, v in json.loads(raw).items() if not k.startswith("_")}
 
 
 def x12_date(value: date) -> str:
@@ -103,6 +114,12 @@ class TransactionSet:
             )
         return value
 
+    def unit(self, value: str, where: str) -> str:
+        """An X12 355 unit: two characters as given, a Rec 20 code through the code list."""
+        if len(value) > 2 and value in rec20_units():
+            return rec20_units()[value]
+        return self.ident(value, 2, where)
+
     def text(self, value: str | None, max_length: int) -> str:
         if not value:
             return ""
@@ -124,6 +141,8 @@ class X12File:
                 f"partner {ctx.partner_id}: X12 version {version!r} is not supported ({known})"
             )
         check_control("control_number", ctx.control_number)
+        self.group_control = ctx.group_control or ctx.control_number
+        check_control("group_control", self.group_control)
         self.ctx = ctx
         self.version = version
         self.five = version >= "005010"
@@ -150,7 +169,7 @@ class X12File:
             sender.application_id or sender.interchange_id,
             receiver.application_id or receiver.interchange_id,
             ctx.now,
-            ctx.control_number,
+            self.group_control,
             version,
         )
 
@@ -182,6 +201,6 @@ class X12File:
     def finish(self) -> bytes:
         if not self.sets:
             raise X12RenderError(f"partner {self.ctx.partner_id}: nothing to write")
-        write_ge(self.w, self.sets, self.ctx.control_number)
+        write_ge(self.w, self.sets, self.group_control)
         write_iea(self.w, 1, self.ctx.control_number)
         return self.w.text().encode("ascii")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from orderport.formats.outbound import OutboundContext, PoStatusItem, Rendered
+from orderport.formats.outbound import Envelope, OutboundContext, PoStatusItem, Rendered
 from orderport.formats.x12.out_301 import default_action_codes, write_301
 from orderport.formats.x12.out_855 import ACKNOWLEDGED, write_855
 from orderport.formats.x12.out_856 import SHIPPED, write_856
@@ -68,6 +68,7 @@ class X12PoAcknowledgment(_StatusWriter):
     """855: received, accepted, on_hold and rejected events."""
 
     name = "x12_855"
+    envelope = Envelope.X12
     codes = ACKNOWLEDGED
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
@@ -81,6 +82,7 @@ class X12ShipNotice(_StatusWriter):
     """856: shipped events."""
 
     name = "x12_856"
+    envelope = Envelope.X12
     codes = SHIPPED
 
     def render(self, items: Sequence[PoStatusItem], ctx: OutboundContext) -> Rendered:
@@ -94,6 +96,7 @@ class X12BookingConfirmation:
     """301: bookings of any space status."""
 
     name = "x12_301"
+    envelope = Envelope.X12
 
     def __init__(
         self,

@@ -10,6 +10,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from orderport.formats.numbers import count_value, preview
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.builder import DocumentBuilder
 from orderport.formats.x12.context import SetContext, element
@@ -28,11 +29,11 @@ def check_ctt(
 ) -> None:
     """CTT01 (number of line items) and CTT02 (hash total of quantities): warnings if wrong."""
     declared = element(segment, 1)
-    if declared and (not declared.isdigit() or int(declared) != line_count):
+    if declared and count_value(declared) != line_count:
         ctx.problem(
             "read.ctt_line_count",
             "$.lines",
-            f"says {declared!r} {what} but the set has {line_count}",
+            f"says {preview(declared)} {what} but the set has {line_count}",
             "CTT",
             pos,
             1,

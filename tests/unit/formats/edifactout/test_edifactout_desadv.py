@@ -46,7 +46,8 @@ def test_full_despatch_of_a_three_line_po(kit: Any, version: str) -> None:
     assert message.one("TDT").components(5) == ["UPSN", "172", "182"]
     assert message.one("LOC").components(2) == ["", "", "", "Newark DC"]
     assert message.one("CPS").value(1) == "1"
-    assert message.one("FTX").components(3) == ["shipped", "", "91"]
+    assert message.one("FTX").components(3) == ["SHP", "", "91"]  # 4441 is an..3
+    assert message.one("FTX").components(4) == ["shipped"]
     assert _despatched(message) == [
         ("1", ["12", "100", "EA"], ["21", "100", "EA"], ["ON", "PO-1001", "1"]),
         ("2", ["12", "12.5", "KGM"], ["21", "12.5", "KGM"], ["ON", "PO-1001", "2"]),
@@ -86,7 +87,9 @@ def test_carrier_name_goes_in_the_name_component_and_custom_code_in_ftx(kit: Any
     (message,) = parsed.messages
     assert message.one("TDT").components(5) == ["", "", "", "Acme Trucking Ltd"]
     assert message.all("LOC") == []
-    assert message.one("FTX").components(3) == ["DESP", "", "92"]
+    # DESP is longer than 4441's three characters: our code, the partner's in the text
+    assert message.one("FTX").components(3) == ["SHP", "", "91"]
+    assert message.one("FTX").components(4) == ["DESP"]
 
 
 def test_no_carrier_and_no_location_means_no_transport_segment(kit: Any) -> None:

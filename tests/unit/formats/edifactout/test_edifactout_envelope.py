@@ -94,8 +94,8 @@ def test_every_service_character_in_values_is_released(kit: Any) -> None:
     assert message.one("NAD", "DP").value(4) == tricky
     assert message.one("NAD", "DP").value(5) == tricky
     assert message.one("NAD", "DP").value(6) == tricky
-    assert message.one("FTX").components(3) == [tricky, "", "92"]
-    assert message.one("FTX").value(4) == tricky
+    assert message.one("FTX").components(3) == ["HLD", "", "91"]
+    assert message.one("FTX").components(4) == [tricky, tricky]
 
     shipped = kit.read_both(DESADV.render([kit.item("shipped", po, **event)], ctx)).messages[0]
     assert shipped.one("RFF", "CN").value(1, 2) == tricky

@@ -32,9 +32,13 @@ def _located_dates(message: Any) -> dict[str, dict[str, str]]:
 @pytest.mark.parametrize("version", ["D96A", "D01B"])
 def test_ocean_booking_with_two_containers_carrying_two_pos(kit: Any, version: str) -> None:
     message = _message(kit, version)
+    # D96A allows one DTM per TDT/LOC: the cargo cut-off (DTM 180) goes on the TDT there.
+    cutoff_on_tdt = ["TDT", "DTM", "LOC", "DTM", "LOC", "DTM"]
+    cutoff_on_loc = ["TDT", "LOC", "DTM", "DTM", "LOC", "DTM"]
     assert message.tags == [
         "UNH", "BGM", "DTM", "RFF", "RFF", "RFF", "RFF", "RFF",
-        "TDT", "LOC", "DTM", "DTM", "LOC", "DTM", "EQD", "EQN", "EQD", "EQN", "UNT",
+        *(cutoff_on_tdt if version == "D96A" else cutoff_on_loc),
+        "EQD", "EQN", "EQD", "EQN", "UNT",
     ]  # fmt: skip
     assert message.segments[0].components(2) == ["IFTMBC", "D", version[1:], "UN"]
     bgm = message.one("BGM")
@@ -49,10 +53,12 @@ def test_ocean_booking_with_two_containers_carrying_two_pos(kit: Any, version: s
     assert tdt.components(8) == ["", "", "", "MAERSK ESSEN"]
     assert message.one("LOC", "9").components(2) == ["CNSHA", "139", "6"]
     assert message.one("LOC", "11").components(2) == ["USLAX", "139", "6"]
-    assert _located_dates(message) == {
-        "9": {"133": "202603101800", "180": "202603081200"},
-        "11": {"132": "202603270600"},
-    }
+    loading = {"133": "202603101800"}
+    if version == "D96A":
+        assert message.one("DTM", "180").components(1) == ["180", "202603081200", "203"]
+    else:
+        loading["180"] = "202603081200"
+    assert _located_dates(message) == {"9": loading, "11": {"132": "202603270600"}}
     equipment = [
         (e.value(3, 1), e.components(3), n.value(1))
         for e, n in zip(message.all("EQD"), message.all("EQN"), strict=True)
@@ -123,7 +129,8 @@ def test_remarks_and_custom_space_status_code_go_in_ftx(kit: Any) -> None:
         remarks="Subject to reefer plug availability",
         status_codes={"conditionally_confirmed": "COND"},
     )
-    assert message.one("FTX", "ACB").components(3) == ["COND", "", "92"]
+    assert message.one("FTX", "ACB").components(3) == ["CCF", "", "91"]
+    assert message.one("FTX", "ACB").components(4) == ["COND"]
     assert message.one("FTX", "AAI").value(4) == "Subject to reefer plug availability"
     assert message.one("BGM").value(4) == "CA"
 

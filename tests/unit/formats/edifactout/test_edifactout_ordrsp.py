@@ -71,7 +71,8 @@ def test_accepted_po_with_three_lines(kit: Any, version: str) -> None:
         ["113", "12.5", "KGM"],
     ]
     assert message.one("CNT").components(1) == ["2", "3"]
-    assert message.one("FTX").components(3) == ["accepted", "", "91"]
+    assert message.one("FTX").components(3) == ["ACC", "", "91"]
+    assert message.one("FTX").components(4) == ["accepted"]
 
 
 def test_changed_and_refused_lines_make_a_change_response(kit: Any) -> None:
@@ -103,8 +104,8 @@ def test_refusals_refuse_every_line(kit: Any, code: str) -> None:
     assert message.one("BGM").value(3) == "27"
     assert [(a, q) for _, a, _, q in _lines(message)] == [("7", "0")] * 3
     ftx = message.one("FTX")
-    assert ftx.components(3) == [code, "", "91"]
-    assert ftx.value(4) == "Discontinued item"
+    assert ftx.components(3) == [code[:3].upper(), "", "91"]
+    assert ftx.components(4) == [code, "Discontinued item"]
 
 
 @pytest.mark.parametrize("code", ["received", "on_hold", "exception"])
@@ -116,8 +117,12 @@ def test_undecided_statuses_are_not_processed_yet(kit: Any, code: str) -> None:
 
 
 def test_custom_status_code_replaces_ours_in_ftx(kit: Any) -> None:
-    message = _message(kit, "accepted", status_codes={"accepted": "OK-ACK"})
-    assert message.one("FTX").components(3) == ["OK-ACK", "", "92"]
+    message = _message(kit, "accepted", status_codes={"accepted": "OK"})
+    assert message.one("FTX").components(3) == ["OK", "", "92"]
+    assert message.one("FTX").components(4) == ["OK"]
+    longer = _message(kit, "accepted", status_codes={"accepted": "OK-ACK"}).one("FTX")
+    assert longer.components(3) == ["ACC", "", "91"]  # 4441 is an..3: the code goes in text
+    assert longer.components(4) == ["OK-ACK"]
     # the coded UN/EDIFACT elements keep their meaning
     assert message.one("BGM").value(3) == "29"
 
@@ -125,7 +130,7 @@ def test_custom_status_code_replaces_ours_in_ftx(kit: Any) -> None:
 def test_long_reason_is_split_into_text_components(kit: Any) -> None:
     reason = "x" * 150
     ftx = _message(kit, "on_hold", reason=reason).one("FTX")
-    assert ftx.components(4) == ["x" * 70, "x" * 70, "x" * 10]
+    assert ftx.components(4) == ["on_hold", "x" * 70, "x" * 70, "x" * 10]
 
 
 def test_one_message_per_item_with_its_own_po(kit: Any) -> None:

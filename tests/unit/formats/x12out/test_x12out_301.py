@@ -89,7 +89,7 @@ def test_carrier_without_scac(make_booking, make_ctx, sets_of, only):
     assert segs[1] == ["B1", "", "MAEU123456789", "20260302", "A"]
     assert segs[2][2] == ""
     assert only(segs, "V1") == []
-    assert only(segs, "LX") == []
+    assert only(segs, "LX") == [["LX", "1"]]  # the LX loop is mandatory, vessel or not
     with pytest.raises(X12RenderError, match="B101: carrier 'Hapag-Lloyd AG' is not a 2-4 letter"):
         X12_301.render([booking], make_ctx("005010"))
 
