@@ -1,4 +1,4 @@
-"""The floors: the least work that moves the same data, measured on the same files (issue 8).
+"""The floors: the least work that moves the same data, on the same files (issues 8, 16).
 
 - CSV -> PostgreSQL: ``pandas.read_csv`` of the file (every column as text) plus binary COPY of
   the same rows into the same tables: one ``purchase_orders`` and one ``po_versions`` row per PO
@@ -7,7 +7,9 @@
 - CSV -> SQLite: the same read, the same rows, with ``executemany`` (SQLite has no COPY).
 - XLSX: the bare python-calamine read of the sheet, row by row (``iter_rows``, as our reader).
 - X12: a bare split of the file on its segment terminator and element separator.
-- JSON: ``json.loads`` of the file (stdlib).
+- JSON: ``json.loads`` of the file (stdlib) plus the same COPY / executemany as the CSV floor.
+- Many small files: each small CSV read with the stdlib ``csv`` module, then one COPY /
+  executemany of all their rows.
 - JSON Schema: validating every PO document with the reference ``jsonschema`` validator, next to
   our compiled validator (``orderport.validation.schema_check.schema_validator``) on the same
   documents.
@@ -26,9 +28,8 @@ from typing import Any
 PARTNER = "bench"
 
 
-def _po_groups(frame: Any) -> Iterator[tuple[str, list[int]]]:
+def _po_groups(numbers: list[str]) -> Iterator[tuple[str, list[int]]]:
     """(po_number, row indexes) for contiguous runs of one PO number."""
-    numbers = frame["po_number"].tolist()
     start = 0
     for index in range(1, len(numbers) + 1):
         if index == len(numbers) or numbers[index] != numbers[start]:
@@ -36,15 +37,14 @@ def _po_groups(frame: Any) -> Iterator[tuple[str, list[int]]]:
             start = index
 
 
-def _floor_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]:
-    """(po rows, line rows, lines) of the CSV, as the floor writes them."""
-    import pandas  # type: ignore[import-untyped]
+Rows = tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], int]
 
-    frame = pandas.read_csv(path, dtype=str, keep_default_na=False)
+
+def _rows_from_columns(columns: dict[str, list[str]], first_id: int = 1) -> Rows:
+    """(po rows, line rows, lines) of CSV-shaped columns, as the floor writes them."""
     now = datetime.now(UTC)
     heads: list[tuple[Any, ...]] = []
     lines: list[tuple[Any, ...]] = []
-    columns = {name: frame[name].tolist() for name in frame.columns}
     sku, gtin, desc = columns["sku"], columns["gtin"], columns["description"]
     qty, uom, cost = columns["quantity"], columns["uom"], columns["unit_cost"]
     buyer_sku, currency, line_number = (
@@ -52,7 +52,7 @@ def _floor_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
         columns["currency"],
         columns["line_number"],
     )
-    for po_id, (number, rows) in enumerate(_po_groups(frame), start=1):
+    for po_id, (number, rows) in enumerate(_po_groups(columns["po_number"]), start=first_id):
         heads.append((po_id, PARTNER, number, "needs_approval", 1, "0" * 64, now, now))
         for position, i in enumerate(rows, start=1):
             lines.append(
@@ -60,7 +60,7 @@ def _floor_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
                     po_id,
                     1,
                     position,
-                    int(line_number[i]),
+                    line_number[i],  # text since migration 0007
                     sku[i],
                     buyer_sku[i],
                     None,
@@ -73,7 +73,54 @@ def _floor_rows(path: Path) -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]
                     None,
                 )
             )
-    return heads, lines, len(frame)
+    return heads, lines, len(columns["po_number"])
+
+
+def _floor_rows(path: Path) -> Rows:
+    """(po rows, line rows, lines) of the CSV read with pandas (every column as text)."""
+    import pandas  # type: ignore[import-untyped]
+
+    frame = pandas.read_csv(path, dtype=str, keep_default_na=False)
+    return _rows_from_columns({name: frame[name].tolist() for name in frame.columns})
+
+
+def _csv_files_rows(paths: list[Path]) -> Rows:
+    """The same rows from many small CSV files, each read with the stdlib ``csv`` module."""
+    import csv
+
+    heads: list[tuple[Any, ...]] = []
+    lines: list[tuple[Any, ...]] = []
+    count = 0
+    for path in paths:
+        with path.open(newline="", encoding="utf-8") as stream:
+            reader = csv.reader(stream)
+            header = next(reader)
+            records = list(reader)
+        columns = {name: [r[i] for r in records] for i, name in enumerate(header)}
+        more_heads, more_lines, more = _rows_from_columns(columns, first_id=len(heads) + 1)
+        heads += more_heads
+        lines += more_lines
+        count += more
+    return heads, lines, count
+
+
+def _json_rows(path: Path) -> Rows:
+    """The same rows from ``json.loads`` of the canonical JSON file."""
+    documents = json.loads(path.read_bytes())
+    columns: dict[str, list[str]] = {
+        name: []
+        for name in ("po_number", "sku", "gtin", "description", "quantity", "uom", "unit_cost",
+                     "buyer_sku", "currency", "line_number")
+    }  # fmt: skip
+    for po in documents:
+        for line in po["lines"]:
+            columns["po_number"].append(po["po_number"])
+            columns["currency"].append(po["currency"])
+            columns["unit_cost"].append(line["unit_cost"]["amount"])
+            for name in ("sku", "gtin", "description", "quantity", "uom", "buyer_sku"):
+                columns[name].append(line[name])
+            columns["line_number"].append(str(line["line_number"]))
+    return _rows_from_columns(columns)
 
 
 _LINE_COLUMNS = (
@@ -81,7 +128,7 @@ _LINE_COLUMNS = (
     "quantity, uom, unit_cost, currency, requested_delivery_date"
 )
 _LINE_TYPES = [
-    "int8", "int4", "int4", "int4", "varchar", "varchar", "varchar", "varchar", "text",
+    "int8", "int4", "int4", "varchar", "varchar", "varchar", "varchar", "varchar", "text",
     "numeric", "varchar", "numeric", "varchar", "date",
 ]  # fmt: skip
 _HEAD_COLUMNS = (
@@ -103,10 +150,40 @@ _VERSION_TYPES = ["int8", "int4", "varchar", "jsonb", "varchar", "timestamptz"]
 
 def csv_postgresql(path: Path, url: str) -> int:
     """pandas.read_csv + binary COPY into purchase_orders, po_versions, po_lines; the lines."""
+    return copy_rows(_floor_rows(path), url)
+
+
+def csv_sqlite(path: Path, database: Path) -> int:
+    """pandas.read_csv + executemany of the same rows into the same SQLite tables; the lines."""
+    return insert_rows(_floor_rows(path), database)
+
+
+def json_postgresql(path: Path, url: str) -> int:
+    """``json.loads`` + the same COPY as the CSV floor; the lines."""
+    return copy_rows(_json_rows(path), url)
+
+
+def json_sqlite(path: Path, database: Path) -> int:
+    """``json.loads`` + the same executemany as the CSV floor; the lines."""
+    return insert_rows(_json_rows(path), database)
+
+
+def small_postgresql(paths: list[Path], url: str) -> int:
+    """Each small CSV read with ``csv`` + one COPY of all their rows; the lines."""
+    return copy_rows(_csv_files_rows(paths), url)
+
+
+def small_sqlite(paths: list[Path], database: Path) -> int:
+    """Each small CSV read with ``csv`` + one executemany of all their rows; the lines."""
+    return insert_rows(_csv_files_rows(paths), database)
+
+
+def copy_rows(rows: Rows, url: str) -> int:
+    """Binary COPY of the floor's rows into purchase_orders, po_versions, po_lines."""
     import psycopg
     from psycopg.types.json import Jsonb
 
-    heads, lines, count = _floor_rows(path)
+    heads, lines, count = rows
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
         with cursor.copy(
             f"COPY purchase_orders ({_HEAD_COLUMNS}) FROM STDIN (FORMAT BINARY)"
@@ -127,9 +204,9 @@ def csv_postgresql(path: Path, url: str) -> int:
     return count
 
 
-def csv_sqlite(path: Path, database: Path) -> int:
-    """pandas.read_csv + executemany of the same rows into the same SQLite tables; the lines."""
-    heads, lines, count = _floor_rows(path)
+def insert_rows(rows: Rows, database: Path) -> int:
+    """executemany of the floor's rows into the same SQLite tables."""
+    heads, lines, count = rows
     conn = sqlite3.connect(database)
     try:
         with conn:

@@ -294,6 +294,24 @@ def ensure(lines: int, out: Path, kinds: tuple[str, ...] = tuple(WRITERS)) -> di
     return paths
 
 
+SMALL_FILES = 2_000
+
+
+def ensure_small(count: int, out: Path) -> list[Path]:
+    """``count`` CSV files of one PO each (1-20 lines), in ``out/small_<count>/``."""
+    folder = out / f"small_{count}"
+    paths = [folder / f"po_{index:05d}.csv" for index in range(1, count + 1)]
+    if all(path.exists() for path in paths):
+        return paths
+    folder.mkdir(parents=True, exist_ok=True)
+    pos = generate(count * 21, seed=16)
+    for path, po in zip(paths, pos, strict=False):
+        write_csv([po], path)
+    if not paths[-1].exists():
+        raise RuntimeError(f"generated fewer than {count} POs")
+    return paths
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--lines", type=int, default=10_000)

@@ -6,6 +6,7 @@ formats, the floors and the JSON Schema line), not that the targets are met.
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import subprocess
@@ -15,7 +16,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FORMATS = ("csv", "xlsx", "x12", "json")
+FORMATS = ("csv", "xlsx", "x12", "json", "small")
+SMALL = 12
 DATABASES = ("sqlite", "postgresql")
 
 
@@ -49,6 +51,8 @@ def test_bench_harness_prints_every_row_with_numeric_ratios(tmp_path: Path, pg_s
             "1",
             "--data",
             str(tmp_path),
+            "--small-files",
+            str(SMALL),
             "--json",
             str(tmp_path / "result.json"),
         ],
@@ -56,7 +60,7 @@ def test_bench_harness_prints_every_row_with_numeric_ratios(tmp_path: Path, pg_s
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=400,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -68,7 +72,17 @@ def test_bench_harness_prints_every_row_with_numeric_ratios(tmp_path: Path, pg_s
         assert _number(cells["rate"]) > 0
         assert _number(cells["floor rate"]) > 0
         assert cells["unit"] == {"x12": "MB/s", "jsonschema": "POs/s"}.get(fmt, "lines/s")
-    assert (tmp_path / "result.json").stat().st_size > 0
+    # Every intake row ran the production path: an intake pass over a folder channel that
+    # recorded each dropped file in the ledger (one file, or SMALL small ones) and stored it.
+    result = json.loads((tmp_path / "result.json").read_text())
+    for row in result["rows"]:
+        (run,) = row["runs"]
+        assert run["files"] == (SMALL if row["format"] == "small" else 1), row["format"]
+        assert run["outcomes"].get("created", 0) > 0, row["format"]
+        # The re-run: the same POs under another file hash. Each PO is a duplicate; an X12
+        # interchange already received makes the whole file a duplicate before any PO.
+        resent = {} if row["format"] == "x12" else {"duplicate": run["pos"]}
+        assert run["rerun_outcomes"] == resent, row["format"]
     assert {p.suffix for p in tmp_path.glob("pos_600.*")} == {".csv", ".xlsx", ".edi", ".json"}
 
 

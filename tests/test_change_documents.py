@@ -39,10 +39,10 @@ def test_860_after_850_makes_version_two(engine: Engine) -> None:
     assert [v.version for v in after.versions] == [1, 2]
     lines = {line["line_number"]: line for line in after.document["lines"]}
     # POC*1*QI*30: quantity of line 1 becomes 30; POC*2*DI: line 2 deleted; POC*3*AI: line 3 added.
-    assert Decimal(lines[1]["quantity"]) == 30
-    assert Decimal(lines[1]["quantity"]) != Decimal(lines_before[1]["quantity"])
-    assert 2 not in lines
-    assert lines[3]["vendor_sku"] == "WID-003"
+    assert Decimal(lines["1"]["quantity"]) == 30
+    assert Decimal(lines["1"]["quantity"]) != Decimal(lines_before["1"]["quantity"])
+    assert "2" not in lines
+    assert lines["3"]["vendor_sku"] == "WID-003"
 
 
 def test_860_for_an_unknown_po_is_refused_with_a_located_finding(engine: Engine) -> None:

@@ -228,6 +228,44 @@ def partners_check(
     console.print(f"all profiles in {folder} are valid")
 
 
+@partners_app.command("draft")
+def partners_draft(
+    file: FileArg,
+    partner_id: Annotated[str, typer.Option("--id", help="The new partner's id.")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write (default <id>.yaml).")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a reviewable profile learnt from a sample file; show the sample read with it."""
+    from orderport.partners import ProfileError, load_profile
+    from orderport.partners.draft import draft_profile
+    from orderport.pipeline.ingest import check_file
+    from orderport.report import file_result_json
+
+    target = output or Path(f"{partner_id}.yaml")
+    if target.exists() and not force:
+        console.print(f"[red]{target} exists[/]; use --force to overwrite it", soft_wrap=True)
+        raise typer.Exit(ExitCode.CONFIG)
+    try:
+        text, _ = draft_profile(file, partner_id)
+    except ValueError as err:
+        console.print(f"[red]{err}[/]", soft_wrap=True)
+        raise typer.Exit(ExitCode.CONFIG) from None
+    target.write_text(text, encoding="utf-8")
+    console.print(f"[bold]{target}[/] (review it, then `orderport partners check`):")
+    console.print(text, markup=False, highlight=False, soft_wrap=True)
+    try:
+        profile = load_profile(target)
+    except ProfileError as err:
+        for problem in err.problems:
+            console.print(f"[red]{problem}[/]", soft_wrap=True)
+        raise typer.Exit(ExitCode.FINDINGS) from None
+    result = check_file(file, profile)
+    console.print(f"[bold]{file.name} read with this profile:[/]")
+    print(json.dumps(file_result_json(result), indent=2))
+
+
 @partners_app.command("list")
 def partners_list() -> None:
     """List the partner profiles."""

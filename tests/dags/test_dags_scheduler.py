@@ -28,7 +28,10 @@ from orderport.store.lifecycle import upsert_partner
 from orderport.store.tables import purchase_orders
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
-RUN_TIMEOUT = 240
+FILES = int(os.environ.get("ORDERPORT_DAG_FILES", "4"))
+"""Files dropped on the sshd; ``ORDERPORT_DAG_FILES=2000`` is issue 16's measurement (the
+run's wall time is printed; the target is under 60 s)."""
+RUN_TIMEOUT = 240 + FILES * 0.5
 
 
 def free_port() -> int:
@@ -128,8 +131,8 @@ def test_scheduler_runs_the_intake_dag(
     migrate(engine)
     with engine.begin() as conn:
         upsert_partner(conn, "sftpco", "SFTP Co")
-    for n in range(4):
-        (root / "inbox" / f"po-{n}.edi").write_bytes(x12_850(f"88000{n}", 700 + n))
+    for n in range(FILES):
+        (root / "inbox" / f"po-{n}.edi").write_bytes(x12_850(f"88{n:06d}", 700 + n))
 
     port = free_port()
     env = base_env(tmp_path / "airflow")
@@ -190,6 +193,7 @@ def test_scheduler_runs_the_intake_dag(
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
         )
+        started = time.monotonic()
         trigger = procs.cli("dags", "trigger", "po_intake", "--run-id", run_id)
         assert trigger.returncode == 0, trigger.stderr[-2000:]
         assert unpause.wait(120) == 0
@@ -206,14 +210,15 @@ def test_scheduler_runs_the_intake_dag(
             return bool(rows) and rows[0][0] == "success"
 
         _wait(f"run {run_id} to succeed", finished, procs, RUN_TIMEOUT)
+        print(f"po_intake: {FILES} files in {time.monotonic() - started:.1f} s (LocalExecutor)")
     finally:
         procs.stop()
 
     with engine.connect() as conn:
         numbers = set(conn.execute(select(purchase_orders.c.po_number)).scalars())
     engine.dispose()
-    assert numbers == {f"88000{n}" for n in range(4)}
-    assert len(list((root / "outbox").iterdir())) == 4  # one 997 per interchange
+    assert numbers == {f"88{n:06d}" for n in range(FILES)}
+    assert len(list((root / "outbox").iterdir())) == FILES  # one 997 per interchange
     mapped = _meta(
         meta_url,
         "SELECT count(*) FROM task_instance WHERE task_id = 'sftpco.process' AND map_index >= 0",

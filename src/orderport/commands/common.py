@@ -107,6 +107,14 @@ def open_migrated_store() -> Engine:
 def load_partner_profiles() -> dict[str, PartnerProfile]:
     """The partner profiles; a missing profiles folder is a configuration error."""
     from orderport.partners import load_profiles
+    from orderport.settings import profiles_dir
+
+    load_partner_profiles_folder_check()
+    return load_profiles(profiles_dir())
+
+
+def load_partner_profiles_folder_check() -> None:
+    """A missing profiles folder is a configuration error naming the folder."""
     from orderport.settings import PARTNERS_ENV, profiles_dir
 
     folder = profiles_dir()
@@ -116,21 +124,24 @@ def load_partner_profiles() -> dict[str, PartnerProfile]:
             f"create it with one YAML profile per partner, or unset {PARTNERS_ENV} to use "
             "./partners or the sample profiles",
         )
-    return load_profiles(folder)
 
 
 def require_partner(partner: str) -> PartnerProfile:
     """The profile of ``partner``; ``UnknownPartnerError`` listing the known ones otherwise."""
+    from orderport.partners import load_partner_profile, load_valid_profiles
     from orderport.settings import profiles_dir
 
-    profiles = load_partner_profiles()
-    if partner not in profiles:
-        known = ", ".join(sorted(profiles)) or "none"
+    load_partner_profiles_folder_check()
+    folder = profiles_dir()
+    try:
+        # Only this partner's profile must be valid (a broken other profile must not stop it).
+        return load_partner_profile(partner, folder)
+    except KeyError:
+        known = ", ".join(sorted(load_valid_profiles(folder)[0])) or "none"
         raise UnknownPartnerError(
-            f"unknown partner: no profile for partner {partner!r} in {profiles_dir()}",
+            f"unknown partner: no profile for partner {partner!r} in {folder}",
             f"known partners: {known}",
-        )
-    return profiles[partner]
+        ) from None
 
 
 def require_partners(partners: list[str] | None) -> None:

@@ -33,12 +33,21 @@ class FormatError(FatalForFileError):
 class ReadSettings:
     """Per-partner knobs for reading; a partner profile fills these in."""
 
-    encoding: str = "utf-8"
+    encoding: str | None = None
+    """None: detected (BOM, else UTF-8, else cp1252/latin-1 with a finding)."""
     fallback_encoding: str | None = None
     delimiter: str | None = None
-    decimal_comma: bool = False
-    date_formats: tuple[str, ...] = ("%Y-%m-%d",)
+    decimal_comma: bool | None = None
+    """None: decided from the file's numbers ("12,50" vs "12.50")."""
+    date_formats: tuple[str, ...] = ()
+    """Empty: ISO, then day/month order decided from all the file's dates, then text months."""
+    sheet_date_formats: tuple[str, ...] = ()
+    """Formats of dates typed as text in workbooks; empty: ``date_formats``."""
     column_aliases: dict[str, str] = field(default_factory=dict)
+    ignore_columns: tuple[str, ...] = ()
+    """Header texts of columns to skip silently."""
+    totals_labels: tuple[str, ...] = ()
+    """Extra labels (besides Total, Subtotal, Grand total, Summe ...) that mark a totals row."""
     sheets: tuple[str, ...] = ()
     variant: str | None = None
     """Pins a format's variant (e.g. the JSON shape) instead of detecting it."""

@@ -19,17 +19,22 @@ import itertools
 import re
 import shutil
 import tempfile
-from collections.abc import Iterator
-from typing import IO, BinaryIO, Final
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from typing import IO, BinaryIO, Final, Protocol
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
 from orderport.formats.tabular import (
+    Cell,
     PoAssembler,
     ValueParser,
     alias_map,
     bind_header,
     match_header,
 )
+from orderport.formats.tabular.layout import HEADER_SCAN_ROWS, LayoutRows, locate
+from orderport.formats.tabular.locale_inference import infer_locale
+from orderport.formats.tabular.vocabulary import vocabulary_key
 from orderport.model import Finding, Severity, SourceLocation
 
 DELIMITERS: Final = (",", ";", "\t", "|")
@@ -55,13 +60,45 @@ def sniff_delimiter(first_line: str) -> str:
     return best[2] if best[0] > 0 else ","
 
 
+def sniff_table_delimiter(text: str) -> str:
+    """The delimiter of the widest table in the first lines (title lines above are ignored).
+
+    For each candidate, the most common number of fields per line is its table width; the
+    candidate with the widest table wins (ties: , ; tab |).
+    """
+    lines = [line for line in text.splitlines() if line.strip()][:40]
+    if not lines:
+        return ","
+    best: tuple[int, int, str] = (0, 0, ",")
+    for order, delimiter in enumerate(DELIMITERS):
+        try:
+            widths = [len(r) for r in csv.reader(lines, delimiter=delimiter)]
+        except csv.Error:
+            continue
+        wide = [w for w in widths if w > 1]
+        if not wide:
+            continue
+        common = Counter(wide).most_common(1)[0][0]
+        score = (common, -order, delimiter)
+        if score > best:
+            best = score
+    return best[2] if best[0] > 1 else sniff_delimiter(lines[0])
+
+
 class _Scan:
     """Result of the pre-parse pass over the bytes."""
 
-    def __init__(self, encoding: str, fallback_used: bool, mojibake_lines: set[int]) -> None:
+    def __init__(
+        self,
+        encoding: str,
+        fallback_used: bool,
+        mojibake_lines: set[int],
+        detected: bool = False,
+    ) -> None:
         self.encoding = encoding
         self.fallback_used = fallback_used
         self.mojibake_lines = mojibake_lines
+        self.detected = detected
 
 
 def _scan(stream: IO[bytes], encoding: str) -> tuple[int, int] | set[int]:
@@ -100,29 +137,53 @@ def _seekable(stream: BinaryIO) -> IO[bytes]:
     return spool
 
 
+class _CsvReaderLike(Protocol):
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
+
+
+def _plain_label(index: int, text: str) -> str:
+    return text
+
+
+def _ignore_keys(settings: ReadSettings) -> frozenset[str]:
+    return frozenset(vocabulary_key(c) for c in settings.ignore_columns) | frozenset(
+        "".join(ch for ch in c.casefold() if ch.isalnum()) for c in settings.ignore_columns
+    )
+
+
 class CsvReader:
     """Reads delimited text: one row per PO line, PO columns repeated per row."""
 
     name = "csv"
 
     def sniff(self, head: bytes, filename: str) -> bool:
-        if not head or b"\x00" in head:
+        if not head:
+            return False
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            # Excel's "Unicode text" export: UTF-16 with tabs.
+            usable = len(head) - (len(head) % 2)
+            head = head[:usable].decode("utf-16", "replace").encode("utf-8")
+        if b"\x00" in head:
             return False
         body = head.removeprefix(codecs.BOM_UTF8).lstrip()
         if body.startswith(_NOT_CSV_PREFIXES):
             return False
         text = body.decode("utf-8", "replace")
-        delimiter = sniff_delimiter(text.split("\n", 1)[0])
+        delimiter = sniff_table_delimiter(text)
         try:
-            records = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 2))
+            records = list(itertools.islice(csv.reader(io.StringIO(text), delimiter=delimiter), 12))
         except csv.Error:
             return False
-        if not records or len(records[0]) < 2:
+        records = [r for r in records if any(f.strip() for f in r)]
+        if not records:
             return False
-        if any(match_header(field, {}) for field in records[0]):
+        if any(len(r) >= 2 and any(match_header(f, {}) for f in r) for r in records):
             return True
         # Partner headers (aliases) are unknown here: a table shape is enough.
-        return len(records) >= 2 and len(records[1]) == len(records[0])
+        wide = [r for r in records if len(r) >= 2]
+        return len(wide) >= 2 and len(wide[1]) == len(wide[0])
 
     def read(
         self, stream: BinaryIO, filename: str, settings: ReadSettings
@@ -140,13 +201,16 @@ class CsvReader:
 
     def _choose_encoding(self, source: IO[bytes], filename: str, settings: ReadSettings) -> _Scan:
         start = source.tell()
-        result = _scan(source, settings.encoding)
+        if settings.encoding is None and settings.fallback_encoding is None:
+            return self._detect_encoding(source, filename)
+        expected = settings.encoding or "utf-8"
+        result = _scan(source, expected)
         if isinstance(result, set):
-            return _Scan(settings.encoding, False, result)
+            return _Scan(expected, False, result)
         offset, line = result
         if settings.fallback_encoding is None:
             raise FormatError(
-                f"the file is not valid {settings.encoding} (first bad byte at offset {offset}); "
+                f"the file is not valid {expected} (first bad byte at offset {offset}); "
                 "save it as UTF-8 or configure the partner's fallback encoding (e.g. cp1252)",
                 SourceLocation(file=filename, row=line),
             )
@@ -154,61 +218,129 @@ class CsvReader:
         fallback = _scan(source, settings.fallback_encoding)
         if not isinstance(fallback, set):
             raise FormatError(
-                f"the file is neither valid {settings.encoding} (byte offset {offset}) nor "
+                f"the file is neither valid {expected} (byte offset {offset}) nor "
                 f"{settings.fallback_encoding} (byte offset {fallback[0]})",
                 SourceLocation(file=filename, row=fallback[1]),
             )
         return _Scan(settings.fallback_encoding, True, set())
 
+    def _detect_encoding(self, source: IO[bytes], filename: str) -> _Scan:
+        """BOM, else UTF-8, else cp1252, else latin-1 (which reads any byte)."""
+        start = source.tell()
+        head = source.read(4)
+        source.seek(start)
+        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            result = _scan(source, "utf-16")
+            if isinstance(result, set):
+                return _Scan("utf-16", False, set())
+            raise FormatError(
+                f"the file starts with a UTF-16 byte order mark but is not valid UTF-16 "
+                f"(byte offset {result[0]})",
+                SourceLocation(file=filename, row=result[1]),
+            )
+        result = _scan(source, "utf-8")
+        if isinstance(result, set):
+            return _Scan("utf-8", False, result)
+        for candidate in ("cp1252", "latin-1"):
+            source.seek(start)
+            if isinstance(_scan(source, candidate), set):
+                return _Scan(candidate, True, set(), detected=True)
+        raise AssertionError("latin-1 decodes every byte")  # pragma: no cover
+
+    def _records(
+        self, reader: _CsvReaderLike, ends: dict[int, int] | None
+    ) -> Iterator[tuple[int, list[str]]]:
+        """(physical line where the record starts, fields)."""
+        previous_end = 0
+        for record in reader:
+            row = previous_end + 1
+            previous_end = reader.line_num
+            if ends is not None:
+                ends[row] = previous_end
+            yield row, record
+
     def _read_text(
         self, text: io.TextIOWrapper, filename: str, settings: ReadSettings, scan: _Scan
     ) -> Iterator[RawDocument]:
         cookie = text.tell()
-        first = text.readline()
-        delimiter = settings.delimiter or sniff_delimiter(first)
+        head_text = "".join(itertools.islice(text, 40))
+        delimiter = settings.delimiter or sniff_table_delimiter(head_text)
         text.seek(cookie)
         reader = csv.reader(text, delimiter=delimiter, strict=False)
         aliases = alias_map(settings.column_aliases)
-        previous_end = 0
-        header_cells: list[str] | None = None
+        mojibake = scan.mojibake_lines
+        ends: dict[int, int] | None = {} if mojibake else None
+        records = self._records(reader, ends)
         try:
-            for record in reader:
-                row = previous_end + 1
-                previous_end = reader.line_num
+            head: list[tuple[int, Sequence[Cell]]] = []
+            for row, record in records:
                 if any(f.strip() for f in record):
-                    header_cells = record
+                    head.append((row, record))
+                if len(head) >= HEADER_SCAN_ROWS:
                     break
-            if header_cells is None:
+            if not head:
                 raise FormatError(
                     "the file is empty (no header row)", SourceLocation(file=filename)
                 )
-            header = bind_header(header_cells, row, aliases, filename=filename)
-            assembler = PoAssembler(header, settings, filename, ValueParser(settings))
-            if scan.fallback_used:
-                assembler.note(
-                    Finding(
-                        code="read.encoding_fallback",
-                        severity=Severity.WARNING,
-                        path="$",
-                        message=(
-                            f"the file is not UTF-8; it was read as {scan.encoding} as "
-                            "configured for this partner"
-                        ),
-                        location=SourceLocation(file=filename),
-                    )
+            located = locate(head, aliases, _plain_label, filename, _ignore_keys(settings))
+            if located is None:
+                # The first row is the header: say what it lacks.
+                bind_header(head[0][1], head[0][0], aliases, filename=filename)
+                raise FormatError(
+                    "no header row with a po_number column found", SourceLocation(file=filename)
                 )
-            mojibake = scan.mojibake_lines
-            for record in reader:
-                row = previous_end + 1
-                previous_end = reader.line_num
-                yield from assembler.add_row(row, record)
-                if mojibake and not mojibake.isdisjoint(range(row, previous_end + 1)):
-                    self._note_mojibake(assembler, row, record, header_cells)
+            header = located.header
+            header_cells = [str(c) for c in head[[r for r, _ in head].index(header.row)][1]]
+            parser = ValueParser(settings)
+            layout = LayoutRows(located, aliases, _plain_label)
+            rows = layout.rows(records)
+            sample, locale_findings = infer_locale(
+                header,
+                rows,
+                parser,
+                filename,
+                day_first_hint=delimiter == ";" or not "".join(header_cells).isascii(),
+            )
+            assembler = PoAssembler(header, settings, filename, parser)
+            for finding in locale_findings:
+                assembler.note_file(finding)
+            if scan.fallback_used:
+                assembler.note_file(self._encoding_finding(scan, filename))
+            for row, cells in itertools.chain(sample, rows):
+                yield from assembler.add_row(row, cells)
+                if ends is not None:
+                    end = ends.get(row, row)
+                    if not mojibake.isdisjoint(range(row, end + 1)):
+                        self._note_mojibake(assembler, row, [str(c) for c in cells], header_cells)
             yield from assembler.finish()
         except csv.Error as err:
             raise FormatError(
                 f"CSV syntax error: {err}", SourceLocation(file=filename, row=reader.line_num)
             ) from None
+
+    @staticmethod
+    def _encoding_finding(scan: _Scan, filename: str) -> Finding:
+        if scan.detected:
+            return Finding(
+                code="read.encoding_detected",
+                severity=Severity.INFO,
+                path="$",
+                message=(
+                    f"the file is not UTF-8; it was read as {scan.encoding} (set "
+                    "formats.csv.encoding to pin it)"
+                ),
+                location=SourceLocation(file=filename),
+            )
+        return Finding(
+            code="read.encoding_fallback",
+            severity=Severity.WARNING,
+            path="$",
+            message=(
+                f"the file is not UTF-8; it was read as {scan.encoding} as "
+                "configured for this partner"
+            ),
+            location=SourceLocation(file=filename),
+        )
 
     @staticmethod
     def _note_mojibake(

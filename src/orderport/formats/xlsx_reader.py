@@ -17,6 +17,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from typing import BinaryIO, Final
 
 import python_calamine
@@ -35,12 +36,14 @@ from orderport.formats.tabular import (
     PoAssembler,
     ValueParser,
     alias_map,
-    bind_header,
-    match_header,
+    header_key,
 )
+from orderport.formats.tabular.layout import HEADER_SCAN_ROWS, LayoutRows, Located, locate
+from orderport.formats.tabular.locale_inference import infer_locale
+from orderport.formats.tabular.vocabulary import vocabulary_key
 from orderport.model import SourceLocation
 
-HEADER_SCAN_ROWS: Final = 30
+__all__ = ["HEADER_SCAN_ROWS", "READER", "XlsxReader", "column_letter"]
 
 
 def column_letter(index: int) -> str:
@@ -51,12 +54,6 @@ def column_letter(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
-
-
-def _score(cells: Sequence[Cell], aliases: dict[str, str]) -> tuple[int, bool]:
-    names = {match_header(c, aliases) for c in cells if isinstance(c, str)}
-    names.discard(None)
-    return len(names), "po_number" in names
 
 
 class XlsxReader:
@@ -111,7 +108,7 @@ class XlsxReader:
                     SourceLocation(file=filename),
                 )
             for name in settings.sheets:
-                found = self._open_sheet(workbook, name, aliases)
+                found = self._open_sheet(workbook, name, aliases, settings, filename)
                 if found is None:
                     raise FormatError(
                         f"sheet {name!r} has no header row with a po_number column in its first "
@@ -121,7 +118,7 @@ class XlsxReader:
                 yield from self._read_sheet(found, name, filename, settings, aliases)
             return
         for name in names:
-            found = self._open_sheet(workbook, name, aliases)
+            found = self._open_sheet(workbook, name, aliases, settings, filename)
             if found is not None:
                 yield from self._read_sheet(found, name, filename, settings, aliases)
                 return
@@ -132,9 +129,14 @@ class XlsxReader:
         )
 
     def _open_sheet(
-        self, workbook: python_calamine.CalamineWorkbook, name: str, aliases: dict[str, str]
-    ) -> tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int] | None:
-        """Locate the header: (first row number, first column, head rows, rest, header offset)."""
+        self,
+        workbook: python_calamine.CalamineWorkbook,
+        name: str,
+        aliases: dict[str, str],
+        settings: ReadSettings,
+        filename: str,
+    ) -> tuple[Located, Iterator[tuple[int, Sequence[Cell]]], int] | None:
+        """Locate the header: (what was found, the rows after the head, first column)."""
         try:
             sheet = workbook.get_sheet_by_name(name)
         except Exception as err:  # calamine's XML, zip and cell errors share no base class
@@ -143,50 +145,59 @@ class XlsxReader:
         if start is None:
             return None
         # iter_rows() starts at sheet row 1 but at the first used column (calamine 0.9).
-        first_row, first_col = 1, start[1]
-        rows: Iterator[Sequence[Cell]] = iter(sheet.iter_rows())
-        head: list[Sequence[Cell]] = []
-        for cells in rows:
-            head.append(cells)
+        first_col = start[1]
+        rows = ((number, cells) for number, cells in enumerate(sheet.iter_rows(), start=1))
+        head: list[tuple[int, Sequence[Cell]]] = []
+        for row, cells in rows:
+            head.append((row, cells))
             if len(head) >= HEADER_SCAN_ROWS:
                 break
-        best: tuple[int, int] | None = None
-        for offset, cells in enumerate(head):
-            score, has_po = _score(cells, aliases)
-            if has_po and (best is None or score > best[0]):
-                best = (score, offset)
-        if best is None:
+
+        def label(index: int, text: str) -> str:
+            return f"{column_letter(first_col + index)} ({text})"
+
+        located = locate(head, aliases, label, filename, _ignore_keys(settings))
+        if located is None:
             return None
-        return first_row, first_col, head, rows, best[1]
+        return located, rows, first_col
 
     def _read_sheet(
         self,
-        found: tuple[int, int, list[Sequence[Cell]], Iterator[Sequence[Cell]], int],
+        found: tuple[Located, Iterator[tuple[int, Sequence[Cell]]], int],
         sheet: str,
         filename: str,
         settings: ReadSettings,
         aliases: dict[str, str],
     ) -> Iterator[RawDocument]:
-        first_row, first_col, head, rest, header_offset = found
-        header_cells = head[header_offset]
+        located, rest, first_col = found
 
         def label(index: int, text: str) -> str:
             return f"{column_letter(first_col + index)} ({text})"
 
-        header: Header = bind_header(
-            header_cells, first_row + header_offset, aliases, label, filename
+        header: Header = located.header
+        if settings.sheet_date_formats:
+            settings = replace(settings, date_formats=settings.sheet_date_formats)
+        parser = ValueParser(settings, excel_serials=True)
+        layout = LayoutRows(located, aliases, label)
+        rows = layout.rows(rest)
+        labels = "".join(b.label for b in header.columns)
+        sample, findings = infer_locale(
+            header, rows, parser, filename, sheet, day_first_hint=not labels.isascii()
         )
-        assembler = PoAssembler(
-            header, settings, filename, ValueParser(settings, excel_serials=True), sheet
-        )
-        row = first_row + header_offset
-        for cells in head[header_offset + 1 :]:
-            row += 1
+        assembler = PoAssembler(header, settings, filename, parser, sheet)
+        for finding in findings:
+            assembler.note_file(finding)
+        for row, cells in sample:
             yield from assembler.add_row(row, cells)
-        for cells in rest:
-            row += 1
+        for row, cells in rows:
             yield from assembler.add_row(row, cells)
         yield from assembler.finish()
+
+
+def _ignore_keys(settings: ReadSettings) -> frozenset[str]:
+    return frozenset(vocabulary_key(c) for c in settings.ignore_columns) | frozenset(
+        header_key(c) for c in settings.ignore_columns
+    )
 
 
 READER: Final = XlsxReader()

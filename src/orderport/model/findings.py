@@ -10,6 +10,8 @@ from pydantic import BaseModel, ConfigDict
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+    INFO = "info"
+    """What the reader inferred (a column matched by the header vocabulary, a date order)."""
 
 
 class SourceLocation(BaseModel):

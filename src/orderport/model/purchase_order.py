@@ -20,6 +20,7 @@ from orderport.model.types import (
     Identifier,
     IsoDate,
     IsoDateTime,
+    LineNumber,
     NonNegativeDecimal,
     NonNegativeWholeNumber,
     Text,
@@ -169,7 +170,9 @@ class AdditionalAttribute(Strict):
 class Line(Strict):
     """One ordered product."""
 
-    line_number: WholeNumber = Field(ge=1, le=999999, description="Line number, unique in the PO.")
+    line_number: LineNumber = Field(
+        description='Line number as the partner sent it ("00010", "A1"), unique in the PO.'
+    )
     sku: Identifier | None = Field(default=None, description="Our (seller's) SKU.")
     buyer_sku: Identifier | None = Field(default=None, description="Buyer / retailer SKU.")
     vendor_sku: Identifier | None = Field(default=None, description="Vendor's item number.")

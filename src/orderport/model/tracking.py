@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from orderport.model.purchase_order import Strict
-from orderport.model.types import Identifier, IsoDateTime, NonNegativeDecimal, Text
+from orderport.model.types import Identifier, IsoDateTime, LineNumber, NonNegativeDecimal, Text
 
 UNLOCODE_OR_IATA = r"^([A-Z]{2}[A-Z2-9]{3}|[A-Z]{3})$"
 LocationCode = Annotated[str, StringConstraints(pattern=UNLOCODE_OR_IATA)]
@@ -40,7 +40,7 @@ class StatusCode(StrEnum):
 
 
 class ShippedLine(Strict):
-    line_number: int = Field(ge=1, description="PO line number.")
+    line_number: LineNumber = Field(description="PO line number as the partner sent it.")
     sku: Identifier | None = Field(default=None, description="SKU shipped.")
     quantity: NonNegativeDecimal = Field(description="Quantity in this event (e.g. shipped).")
     uom: Identifier = Field(default="EA", description="Unit of measure.")

@@ -138,6 +138,36 @@ Identifier = Annotated[
     str,
     StringConstraints(min_length=1, max_length=100, pattern=IDENTIFIER_PATTERN),
 ]
+
+LINE_NUMBER_PATTERN = r"^[0-9A-Za-z][0-9A-Za-z._/-]{0,19}$"
+
+
+def _line_number_text(value: object) -> object:
+    """1 -> "1" (JSON numbers stay accepted); text stays exactly as sent ("00010", "A1")."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        if value < 1:
+            raise ValueError("a numeric line number is 1 or more")
+        return str(value)
+    return value
+
+
+LineNumber = Annotated[
+    str,
+    BeforeValidator(_line_number_text),
+    StringConstraints(min_length=1, max_length=20, pattern=LINE_NUMBER_PATTERN),
+    WithJsonSchema(
+        {
+            "description": 'The line number as the partner sent it: "00010", "A1" or 10.',
+            "anyOf": [
+                {"type": "string", "pattern": LINE_NUMBER_PATTERN},
+                {"type": "integer", "minimum": 1, "maximum": 99999999999999999999},
+            ],
+        }
+    ),
+]
+"""A line number is an identifier: kept as sent (SAP "00010" is not 10), numbers become text."""
 Text = Annotated[str, StringConstraints(min_length=1, max_length=500)]
 CurrencyCode = Annotated[
     str,

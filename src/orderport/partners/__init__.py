@@ -7,8 +7,10 @@ from orderport.partners.loading import (
     ProfileError,
     ProfileProblem,
     check_profiles,
+    load_partner_profile,
     load_profile,
     load_profiles,
+    load_valid_profiles,
     profiles_dir,
 )
 from orderport.partners.mapping import apply_mapping
@@ -38,9 +40,11 @@ __all__ = [
     "TransformError",
     "apply_mapping",
     "check_profiles",
+    "load_partner_profile",
     "load_profile",
     "load_profiles",
     "load_transform",
+    "load_valid_profiles",
     "profiles_dir",
     "read_settings",
 ]

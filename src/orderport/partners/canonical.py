@@ -13,6 +13,8 @@ from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from orderport.formats.tabular.columns import COLUMNS, header_key
+from orderport.formats.tabular.vocabulary import lookup
 from orderport.model import Line, PurchaseOrder
 from orderport.partners.errors import LocatedValueError
 
@@ -51,12 +53,37 @@ def _suggest(name: str, choices: frozenset[str] | list[str]) -> str:
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 
+def canonical_field_problem(name: str) -> str | None:
+    """Why ``name`` is not a canonical field (with a suggestion), or None when it is one."""
+    known = all_field_names()
+    if name in known:
+        return None
+    return f"{name!r} is not a canonical field{_suggest(name, known)}"
+
+
 def check_value_map_fields(value_maps: dict[str, dict[str, str]]) -> None:
     known = all_field_names()
     for name in value_maps:
         if name not in known:
             hint = _suggest(name, known)
             raise LocatedValueError(f"{name!r} is not a canonical field{hint}", name)
+
+
+def check_column_alias_targets(aliases: dict[str, str]) -> None:
+    """Every alias names a column of the CSV/XLSX template (``ship_to_zip`` does not)."""
+    columns = frozenset(COLUMNS)
+    keys = {header_key(name): name for name in columns}
+    for header, target in aliases.items():
+        if keys.get(header_key(target)) is None:
+            entry = lookup(target)
+            if entry is not None and entry.candidates[0] in columns:
+                hint = f" (did you mean {entry.candidates[0]!r}?)"
+            else:
+                hint = _suggest(target, columns)
+            raise LocatedValueError(
+                f"{target!r} is not a canonical column{hint}; see docs/formats/tabular.md",
+                header,
+            )
 
 
 @cache

@@ -356,3 +356,36 @@ def load_profiles(directory: Path | str | None = None) -> dict[str, PartnerProfi
     if problems:
         raise ProfileError(problems)
     return profiles
+
+
+def load_valid_profiles(
+    directory: Path | str | None = None,
+) -> tuple[dict[str, PartnerProfile], list[ProfileProblem]]:
+    """The profiles that load, and the problems of those that do not.
+
+    For callers that serve one partner at a time: a broken profile affects only its partner.
+    """
+    folder = Path(directory) if directory is not None else profiles_dir()
+    profiles, problems = _scan(folder)
+    broken = {Path(p.file).resolve() for p in problems}
+    good = {
+        pid: p
+        for pid, p in profiles.items()
+        if p.source is None or Path(p.source).resolve() not in broken
+    }
+    return good, problems
+
+
+def load_partner_profile(partner: str, directory: Path | str | None = None) -> PartnerProfile:
+    """The profile of one partner; only that partner's own problems raise ``ProfileError``.
+
+    Raises ``KeyError`` when no profile (valid or not) has that id.
+    """
+    folder = Path(directory) if directory is not None else profiles_dir()
+    profiles, problems = load_valid_profiles(folder)
+    if partner in profiles:
+        return profiles[partner]
+    own = [p for p in problems if Path(p.file).stem == partner]
+    if own:
+        raise ProfileError(own)
+    raise KeyError(partner)

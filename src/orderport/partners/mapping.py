@@ -38,6 +38,8 @@ def apply_mapping(profile: PartnerProfile, doc: RawDocument) -> RawDocument:
 def _apply_assisted(profile: PartnerProfile, mapping: Mapping, doc: RawDocument) -> None:
     if mapping.value_maps:
         map_values(doc.data, _lookup_tables(mapping.value_maps))
+    for rule in mapping.value_maps_to:
+        map_into(doc, rule.source, rule.target, _Table(rule.values))
     if mapping.sku_xref:
         cross_reference_skus(doc, mapping.sku_xref, required=mapping.sku_xref_required)
     for name, value in mapping.defaults.items():
@@ -95,6 +97,33 @@ def map_values(node: dict[str, Any] | list[Any], tables: dict[str, _Table]) -> N
                     node[key] = mapped
         elif isinstance(value, dict | list):
             map_values(value, tables)
+
+
+def map_into(doc: RawDocument, source: str, target: str, table: _Table) -> None:
+    """Where ``source`` holds a mapped value and ``target`` is absent beside it, write it.
+
+    The written value is located at the source value's place in the partner's file.
+    """
+
+    def walk(node: dict[str, Any] | list[Any], path: str) -> None:
+        if isinstance(node, list):
+            for index, item in enumerate(node):
+                if isinstance(item, dict | list):
+                    walk(item, f"{path}[{index}]")
+            return
+        value = node.get(source)
+        if isinstance(value, str) and _absent(node.get(target)):
+            mapped = table.get(value)
+            if mapped is not None:
+                node[target] = mapped
+                where = doc.provenance.locate(f"{path}.{source}")
+                if where is not None:
+                    doc.provenance.record(f"{path}.{target}", where)
+        for key, child in node.items():
+            if isinstance(child, dict | list):
+                walk(child, f"{path}.{key}")
+
+    walk(doc.data, "$")
 
 
 def cross_reference_skus(doc: RawDocument, xref: dict[str, str], *, required: bool) -> None:

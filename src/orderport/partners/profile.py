@@ -29,6 +29,8 @@ from pydantic import (
 
 from orderport.model import OnErrors
 from orderport.partners.canonical import (
+    canonical_field_problem,
+    check_column_alias_targets,
     check_value_map_fields,
     normalize_line_defaults,
     normalize_po_defaults,
@@ -220,19 +222,38 @@ Channel = Annotated[FolderChannel | SftpChannel | ImapChannel, Field(discriminat
 # --- formats ---------------------------------------------------------------------------------
 
 
+def _strptime_formats(value: list[str]) -> list[str]:
+    for index, fmt in enumerate(value):
+        if "%" not in fmt:
+            message = f"date format {fmt!r} has no % directive (e.g. %d.%m.%Y)"
+            raise LocatedValueError(message, index)
+    return value
+
+
+DateFormats = Annotated[list[Annotated[str, StringConstraints(min_length=2)]], Field()]
+
+
 class CsvSettings(Section):
-    encoding: str = Field(default="utf-8", min_length=1, description="Expected text encoding.")
+    encoding: str | None = Field(
+        default=None,
+        description="Text encoding; when absent: BOM, else UTF-8, else cp1252/latin-1 (noted).",
+    )
     fallback_encoding: str | None = Field(
         default=None, description="Used when the bytes are not valid in `encoding` (e.g. cp1252)."
     )
     delimiter: Literal[",", ";", "\t", "|"] | None = Field(
         default=None, description="Field delimiter; sniffed when absent."
     )
-    decimal_comma: bool = Field(default=False, description="Numbers are written 1.234,50.")
-    date_formats: list[Annotated[str, StringConstraints(min_length=2)]] = Field(
-        default_factory=lambda: ["%Y-%m-%d"],
-        min_length=1,
-        description="strptime formats tried in order, e.g. %d.%m.%Y.",
+    decimal_comma: bool | None = Field(
+        default=None,
+        description="Numbers written 1.234,50 (true) or 1,234.50 (false); inferred when absent.",
+    )
+    date_formats: DateFormats = Field(
+        default_factory=list,
+        description=(
+            "strptime formats tried in order, e.g. %d.%m.%Y; when empty: ISO, then the day/month "
+            "order decided from all the file's dates, then text months (05-Apr-2024)."
+        ),
     )
 
     @field_validator("encoding", "fallback_encoding")
@@ -245,19 +266,36 @@ class CsvSettings(Section):
                 raise ValueError(f"unknown text encoding {value!r}") from None
         return value
 
-    @field_validator("date_formats")
-    @classmethod
-    def _strptime_formats(cls, value: list[str]) -> list[str]:
-        for index, fmt in enumerate(value):
-            if "%" not in fmt:
-                message = f"date format {fmt!r} has no % directive (e.g. %d.%m.%Y)"
-                raise LocatedValueError(message, index)
-        return value
+    _date_formats = field_validator("date_formats")(_strptime_formats)
 
 
 class XlsxSettings(Section):
     sheets: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
         default_factory=list, description="Sheets to read; empty = first sheet with a header."
+    )
+    date_formats: DateFormats = Field(
+        default_factory=list,
+        description=(
+            "strptime formats for dates typed as text in workbooks (real date cells and serials "
+            "need none); when empty, formats.csv.date_formats, else inferred as for CSV."
+        ),
+    )
+
+    _date_formats = field_validator("date_formats")(_strptime_formats)
+
+
+class TabularSettings(Section):
+    """How CSV and XLSX tables are read, for any tier."""
+
+    ignore_columns: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list, description="Header texts of columns to skip without a warning."
+    )
+    totals_labels: list[Annotated[str, StringConstraints(min_length=1)]] = Field(
+        default_factory=list,
+        description=(
+            "Extra labels that mark a totals row (Total, Subtotal, Grand total, Summe ... are "
+            "always recognised)."
+        ),
     )
 
 
@@ -273,6 +311,9 @@ class Formats(Section):
     )
     csv: CsvSettings = Field(default_factory=CsvSettings, description="CSV reading settings.")
     xlsx: XlsxSettings = Field(default_factory=XlsxSettings, description="XLSX reading settings.")
+    tabular: TabularSettings = Field(
+        default_factory=TabularSettings, description="CSV and XLSX table settings."
+    )
 
     @model_validator(mode="after")
     def _pinned_is_accepted(self) -> Formats:
@@ -285,6 +326,11 @@ class Formats(Section):
 
 
 # --- tiers -----------------------------------------------------------------------------------
+
+
+def _checked_column_aliases(value: dict[str, str]) -> dict[str, str]:
+    check_column_alias_targets(value)
+    return value
 
 
 def _checked_value_maps(value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
@@ -300,6 +346,26 @@ def _normalized_line_defaults(value: dict[str, Any]) -> dict[str, Any]:
     return normalize_line_defaults(value)
 
 
+class ValueMapTo(Section):
+    """A value map that writes another field: ``location_id`` DC01 -> ``name`` "Main DC"."""
+
+    source: CanonicalField = Field(description="Canonical field whose value is looked up.")
+    target: CanonicalField = Field(
+        description="Canonical field written next to it (in the same object) when absent."
+    )
+    values: dict[str, str] = Field(
+        min_length=1, description="Partner value of `source` -> value written to `target`."
+    )
+
+    @model_validator(mode="after")
+    def _canonical_fields(self) -> ValueMapTo:
+        for key in ("source", "target"):
+            problem = canonical_field_problem(getattr(self, key))
+            if problem is not None:
+                raise LocatedValueError(problem, key)
+        return self
+
+
 class Mapping(Section):
     """Assisted tier: declarative mapping applied to the canonical-shape document."""
 
@@ -309,6 +375,10 @@ class Mapping(Section):
     value_maps: dict[CanonicalField, dict[str, str]] = Field(
         default_factory=dict,
         description="Per canonical field: partner value -> our value (e.g. uom: {PCS: EA}).",
+    )
+    value_maps_to: list[ValueMapTo] = Field(
+        default_factory=list,
+        description="Value maps that write another field (source value -> target field).",
     )
     sku_xref: dict[str, str] = Field(
         default_factory=dict, description="Buyer SKU (or partner SKU) -> our SKU."
@@ -327,6 +397,7 @@ class Mapping(Section):
         Field(default_factory=dict, description="Our status -> the partner's status code.")
     )
 
+    _column_alias_targets = field_validator("column_aliases")(_checked_column_aliases)
     _value_map_fields = field_validator("value_maps")(_checked_value_maps)
     _po_defaults = field_validator("defaults")(_normalized_po_defaults)
     _line_defaults = field_validator("line_defaults")(_normalized_line_defaults)

@@ -20,7 +20,6 @@ COPY on PostgreSQL and the driver's executemany on SQLite (see ``_write``).
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -31,7 +30,7 @@ from sqlalchemy import Dialect, Table, insert, select
 from sqlalchemy.engine import Connection, Row
 
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity, has_errors
-from orderport.store.canonical import canonical_document
+from orderport.store.canonical import canonical_bytes, canonical_document
 from orderport.store.lifecycle import (
     CHANGE_OF_UNKNOWN_PO,
     ApplyResult,
@@ -156,8 +155,8 @@ def hashed_text(document: dict[str, Any]) -> tuple[str, str]:
 
     The same text is then stored, so the document is serialised once instead of twice.
     """
-    text = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text, hashlib.sha256(text.encode("utf-8")).hexdigest()
+    data = canonical_bytes(document)
+    return data.decode("utf-8"), hashlib.sha256(data).hexdigest()
 
 
 def _load_many(conn: Connection, partner_id: str, numbers: set[str]) -> dict[str, Row[Any]]:
@@ -343,49 +342,45 @@ def _write(
     name = dialect.name
     if name == "postgresql" and len(rows) >= COPY_MIN_ROWS:
         plan = _plan(table, dialect)
-        getters = _getters(plan.names, json_text, wrap=_jsonb_text)
         driver: Any = conn.connection.dbapi_connection
         with driver.cursor() as cursor, cursor.copy(plan.copy) as copy:
             copy.set_types(plan.pg_types)
-            for row in rows:
-                copy.write_row([get(row) for get in getters])
+            for values in zip(*_columns(plan.names, rows, json_text, _jsonb_text), strict=True):
+                copy.write_row(values)
         return
     if name == "sqlite":
         plan = _plan(table, dialect)
-        getters = _getters(plan.names, json_text, wrap=_same_text)
-        processors = [
-            None if column == json_text else processor
-            for column, processor in zip(plan.names, plan.processors, strict=True)
-        ]
-        values = [
-            [
-                get(row) if processor is None else processor(get(row))
-                for get, processor in zip(getters, processors, strict=True)
-            ]
-            for row in rows
-        ]
-        conn.exec_driver_sql(plan.insert, [tuple(v) for v in values])
+        columns = _columns(plan.names, rows, json_text, _same_text)
+        for index, (column, processor) in enumerate(zip(plan.names, plan.processors, strict=True)):
+            if processor is not None and column != json_text:
+                columns[index] = [processor(value) for value in columns[index]]
+        conn.exec_driver_sql(plan.insert, list(zip(*columns, strict=True)))
         return
     conn.execute(insert(table), [_without_text(row, json_text) for row in rows])
+
+
+def _columns(
+    names: list[str],
+    rows: list[dict[str, Any]],
+    json_text: str | None,
+    wrap: Callable[[str], object],
+) -> list[list[Any]]:
+    """The rows' values column by column (a list comprehension per column instead of a function
+    call per cell: the store's largest Python cost on wide tables like ``po_lines``)."""
+    columns: list[list[Any]] = []
+    for name in names:
+        if name == json_text:
+            key = f"{name}_text"
+            columns.append([wrap(row[key]) for row in rows])
+        else:
+            columns.append([row.get(name) for row in rows])
+    return columns
 
 
 def _jsonb_text(text: str) -> object:
     from psycopg.types.json import Jsonb
 
     return Jsonb(text, dumps=_same_text)
-
-
-def _getters(
-    names: list[str], json_text: str | None, wrap: Callable[[str], object]
-) -> list[Callable[[dict[str, Any]], Any]]:
-    def plain(name: str) -> Callable[[dict[str, Any]], Any]:
-        return lambda row: row.get(name)
-
-    def serialised(name: str) -> Callable[[dict[str, Any]], Any]:
-        key = f"{name}_text"
-        return lambda row: wrap(row[key])
-
-    return [serialised(n) if n == json_text else plain(n) for n in names]
 
 
 def _without_text(row: dict[str, Any], json_text: str | None) -> dict[str, Any]:

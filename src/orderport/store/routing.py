@@ -38,7 +38,7 @@ class Warehouse:
 class RoutedLine:
     """The part of a PO line a fulfillment order needs."""
 
-    line_number: int
+    line_number: str
     sku: str | None
     quantity: Decimal
     uom: str

@@ -132,13 +132,16 @@ po_versions = Table(
 
 # Lines are keyed by their position in the document, not by line number: a PO held for a
 # duplicate line number must still be storable.
+LINE_NUMBER_LEN = 20
+"""Line numbers are text as the partner sent them ("00010"); migration 0007."""
+
 po_lines = Table(
     "po_lines",
     metadata,
     Column("po_id", BigId, primary_key=True),
     Column("version", Integer, primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("line_number", Integer, nullable=False),
+    Column("line_number", String(LINE_NUMBER_LEN), nullable=False),
     Column("sku", String(ID_LEN), nullable=True),
     Column("buyer_sku", String(ID_LEN), nullable=True),
     Column("vendor_sku", String(ID_LEN), nullable=True),
@@ -199,7 +202,7 @@ fulfillment_order_lines = Table(
     metadata,
     Column("fo_id", BigId, ForeignKey("fulfillment_orders.id"), primary_key=True),
     Column("position", Integer, primary_key=True),
-    Column("line_number", Integer, nullable=False),
+    Column("line_number", String(LINE_NUMBER_LEN), nullable=False),
     Column("sku", String(ID_LEN), nullable=True),
     Column("quantity", ExactDecimal, nullable=False),
     Column("uom", String(ID_LEN), nullable=False),

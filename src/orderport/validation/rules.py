@@ -188,7 +188,7 @@ def check_total_quantity(po: PurchaseOrder, out: RuleOutput) -> None:
 
 def check_duplicate_lines(po: PurchaseOrder, out: RuleOutput) -> None:
     """Line numbers identify lines in acknowledgments and changes: they must be unique."""
-    seen_numbers: dict[int, int] = {}
+    seen_numbers: dict[str, int] = {}
     seen_skus: dict[str, int] = {}
     for index, line in enumerate(po.lines):
         first = seen_numbers.setdefault(line.line_number, index)

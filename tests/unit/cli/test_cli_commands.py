@@ -50,8 +50,11 @@ def test_validate_reports_located_errors_and_exits_one():
     assert all(f["location"]["file"] == "canonical_errors.csv" for f in located)
 
 
-def test_validate_unreadable_file_names_the_problem():
-    code, out = run("validate", str(SAMPLES / "csv" / "not_utf8_no_fallback.csv"), "--json")
+def test_validate_unreadable_file_names_the_problem(tmp_path: Path):
+    # cp1252 is now detected (issue 13); a table with no PO number column is still unreadable.
+    unreadable = tmp_path / "no_po_column.csv"
+    unreadable.write_text("colour,weight\nred,3\n", encoding="utf-8")
+    code, out = run("validate", str(unreadable), "--json")
     assert code == 1
     report = json.loads(out)
     assert report["error"]["code"] == "read.file"

@@ -130,7 +130,7 @@ INVALID: dict[str, dict[str, Any]] = {
     "date-time with a space": with_change("created_at", "2026-03-01 08:30:00Z"),
     "date-time lowercase z": with_change("created_at", "2026-03-01t08:30:00z"),
     "date-time 7 fraction digits": with_change("created_at", "2026-03-01T08:30:00.1234567Z"),
-    "line number as text": with_change("lines.0.line_number", "5"),
+    "line number text with a blank": with_change("lines.0.line_number", "5 a"),
     "line number fractional": with_change("lines.0.line_number", 1.5),
     "line number zero": with_change("lines.0.line_number", 0),
     "line number true": with_change("lines.0.line_number", True),

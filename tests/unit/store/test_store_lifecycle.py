@@ -114,8 +114,8 @@ def test_approved_on_receipt_creates_fulfillment_order(db, how):
     [fo] = stored.fulfillment_orders
     assert (fo.external_id, fo.warehouse_code, fo.status) == ("PO-1", "MAIN", FoStatus.OPEN)
     assert [(ln.line_number, ln.sku, ln.quantity) for ln in fo.lines] == [
-        (1, "00123", Decimal("10.50")),
-        (2, "00456", Decimal("3")),
+        ("1", "00123", Decimal("10.50")),
+        ("2", "00456", Decimal("3")),
     ]
     assert stored.findings == [WARNING]  # warnings never block
 
@@ -358,7 +358,11 @@ def test_split_po_gets_one_fulfillment_order_per_warehouse(db):
     assert [
         (fo.seq, fo.external_id, fo.warehouse_code, [ln.line_number for ln in fo.lines])
         for fo in stored.fulfillment_orders
-    ] == [(1, "EXT-7.1", "EAST", [2]), (2, "EXT-7.2", "WEST", [1, 4]), (3, "EXT-7.3", "MAIN", [3])]
+    ] == [
+        (1, "EXT-7.1", "EAST", ["2"]),
+        (2, "EXT-7.2", "WEST", ["1", "4"]),
+        (3, "EXT-7.3", "MAIN", ["3"]),
+    ]
 
 
 def test_unsplit_po_goes_whole_to_busiest_warehouse_and_replans_on_change(db):

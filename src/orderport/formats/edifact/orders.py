@@ -14,6 +14,7 @@ Item identifiers (LIN C212 and PIA):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
@@ -29,6 +30,7 @@ from orderport.formats.edifact.syntax import Segment
 from orderport.formats.edifact.values import UNIT_SYNONYMS, parse_edi_date, parse_number
 from orderport.formats.numbers import count_value, whole_value
 from orderport.model import Finding, Incoterm, Severity, SourceLocation
+from orderport.model.types import LINE_NUMBER_PATTERN
 
 PURPOSES = {
     "9": "original",
@@ -79,6 +81,9 @@ LINE_TOP = frozenset(
 INCOTERMS = frozenset(term.value for term in Incoterm)
 MAX_TEXT = 500
 _PRICE_PLACES = Decimal("0.000001")
+
+
+_LINE_NUMBER = re.compile(LINE_NUMBER_PATTERN)
 
 
 class OrdersMapper:
@@ -544,8 +549,9 @@ class OrdersMapper:
         self.provenance.pending[base] = self.loc(seg)
         raw = seg.value(1)
         if raw:
-            if raw.isascii() and raw.isdigit() and len(raw) <= 6 and int(raw) >= 1:
-                self.put(line, "line_number", base + ".line_number", int(raw), self.loc(seg, 1))
+            if _LINE_NUMBER.fullmatch(raw):
+                # An identifier, kept as sent ("00010"), echoed back the same in ORDRSP/DESADV.
+                self.put(line, "line_number", base + ".line_number", raw, self.loc(seg, 1))
             else:
                 self.syntax_error(
                     seg,
@@ -553,7 +559,7 @@ class OrdersMapper:
                     1,
                     None,
                     base + ".line_number",
-                    f"line item number {raw!r} is not a number from 1 to 999999",
+                    f"line item number {raw!r} is not a line number (1-20 letters or digits)",
                 )
         else:
             self.put(line, "line_number", base + ".line_number", state.index + 1, self.loc(seg))

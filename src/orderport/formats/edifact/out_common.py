@@ -273,10 +273,10 @@ def add_line_item(message: MessageWriter, line: Line, action: str = "") -> None:
         message.add("IMD", "F", "", ["", "", "", *chunks(line.description, NAME_LENGTH, 2)])
 
 
-def event_lines(item_po: PurchaseOrder, event: StatusEvent) -> dict[int, ShippedLine]:
+def event_lines(item_po: PurchaseOrder, event: StatusEvent) -> dict[str, ShippedLine]:
     """The event's lines by PO line number; each must be a line of the PO, named once."""
     lines = {line.line_number for line in item_po.lines}
-    out: dict[int, ShippedLine] = {}
+    out: dict[str, ShippedLine] = {}
     for shipped in event.lines:
         if shipped.line_number not in lines:
             raise EdifactRenderError(

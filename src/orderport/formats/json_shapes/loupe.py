@@ -11,14 +11,12 @@ profile's default (``ReadSettings.defaults["ship_to"]`` / ``["bill_to"]``) when 
 from __future__ import annotations
 
 import copy
-import re
 from typing import Any
 
+from orderport.codelists import country_alpha2
 from orderport.formats.base import ReadSettings
 from orderport.formats.json_shapes.emit import Emitter, date_part, plain_decimal
 from orderport.formats.json_shapes.input_check import InputShape, paths_for
-
-_COUNTRY_CODE = re.compile(r"[A-Za-z]{2}")
 
 DELIVERY_FIELDS = {
     "locationName": "name",
@@ -106,8 +104,10 @@ def _address(
         em.record(path, pointer)
         em.copy_fields(source, fields, address, path, pointer)
         title = source.get("countryTitle")
-        if isinstance(title, str) and _COUNTRY_CODE.fullmatch(title):
-            em.put(address, "country", title.upper(), f"{path}.country", f"{pointer}/countryTitle")
+        code = country_alpha2(title) if isinstance(title, str) else None
+        if code is not None:
+            # "US", "USA", "United States", "Canada": the seed's title names the country.
+            em.put(address, "country", code, f"{path}.country", f"{pointer}/countryTitle")
         data[key] = address
         return
     refused = any(

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
+from orderport.formats.derive import derive_from_lines
 from orderport.formats.json_shapes import canonical, inspectorio, loupe, threepl
 from orderport.formats.json_shapes.detect import SHAPES, detect_shape
 from orderport.formats.json_shapes.emit import Emitter
@@ -56,7 +57,7 @@ class JsonReader:
                 f"unknown JSON variant {pinned!r} in the partner profile; "
                 f"known: {', '.join(SHAPES)}"
             )
-        for top in iter_top_values(stream, filename, settings.encoding):
+        for top in iter_top_values(stream, filename, settings.encoding or "utf-8"):
             em = Emitter(filename, top.line)
             doc = top.value
             if not isinstance(doc, dict):
@@ -87,6 +88,8 @@ class JsonReader:
             if input_shape is not None:
                 check_input(doc, input_shape, em)
             data = mapper(doc, em, settings)
+            if shape != "canonical":
+                derive_from_lines(data, em.provenance)
             yield RawDocument(
                 data=data,
                 provenance=em.provenance,

@@ -197,7 +197,7 @@ def _status_rows(
             position = len(lines)
             line: dict[str, Any] = {c: row[c] for c in STATUS_LINE_COLUMNS if c in row}
             if "line_number" in line:
-                line["line_number"] = _integer(line["line_number"])
+                line["line_number"] = str(line["line_number"]).strip()  # kept as sent
             lines.append(line)
             provenance.record(
                 json_path(["events", index, "lines", position]), SourceLocation(row=number)

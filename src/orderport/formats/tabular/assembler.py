@@ -14,7 +14,7 @@ from operator import itemgetter
 from typing import Any, Final
 
 from orderport.formats.base import FormatError, RawDocument, ReadSettings
-from orderport.formats.tabular.columns import COLUMNS, TEXT, Cell, Column, Header, header_key
+from orderport.formats.tabular.columns import COLUMNS, TEXT, Cell, Column, Header
 from orderport.formats.tabular.paths import (
     deep_merge_missing,
     has_path,
@@ -23,7 +23,13 @@ from orderport.formats.tabular.paths import (
     set_path,
 )
 from orderport.formats.tabular.provenance import CellProvenance
-from orderport.formats.tabular.values import ValueParser, ValueProblem, cell_text
+from orderport.formats.tabular.row_kinds import RowKinds
+from orderport.formats.tabular.values import (
+    ValueParser,
+    ValueProblem,
+    cell_text,
+    identifier_text,
+)
 from orderport.model import Finding, Severity, SourceLocation
 
 # Top-level PO fields that ReadSettings.defaults may supply as whole values (deep-merged).
@@ -49,11 +55,12 @@ _DEFAULTABLE_FIELDS: Final = frozenset(
 
 _QUANTITY: Final = ("quantity",)
 
+_ITEM_COLUMNS: Final = frozenset({"sku", "buyer_sku", "vendor_sku", "gtin", "style_id"})
+_FREE_TEXT_COLUMNS: Final = frozenset({"description", "style_name", "notes", "product_category"})
+
 MAX_LINES: Final = 10_000
 """Lines kept per PO (the canonical model's limit): rows beyond it are counted, not kept, so
 one absurd PO cannot exhaust memory before validation sees it."""
-
-_TOTAL_WORDS: Final = ("total", "grandtotal", "subtotal", "sum", "totals", "gesamt", "summe")
 
 
 @dataclass
@@ -126,6 +133,9 @@ class PoAssembler:
         ]
         self._has_line_number = any(b.column.name == "line_number" for b in self.line_cols)
         self._po_number_pos = header.columns[self.po_index].index
+        self._real_po_column = (
+            header.virtual_start is None or self._po_number_pos < header.virtual_start
+        )
         self._width = max(b.index for b in header.columns) + 1
         self._seen: OrderedDict[str, tuple[int, int]] = OrderedDict()
         self._pending: _Pending | None = None
@@ -140,6 +150,43 @@ class PoAssembler:
             )
             for _, label in header.unknown
         ]
+        self._file_findings.extend(
+            Finding(
+                code="read.column_matched",
+                severity=Severity.INFO,
+                path="$",
+                message=(
+                    f"column {found.label!r} was read as {found.column} (header vocabulary: "
+                    f"{found.wording!r}); pin it with mapping.column_aliases if that is wrong"
+                ),
+                location=SourceLocation(
+                    file=filename, sheet=sheet, row=header.row, column=found.label
+                ),
+            )
+            for found in header.inferred
+        )
+        self._file_findings.extend(
+            Finding(
+                code="read.column_ignored",
+                severity=Severity.INFO,
+                path="$",
+                message=f"column {label!r} is recognised but not read (not a PO field)",
+                location=SourceLocation(file=filename, sheet=sheet, row=header.row, column=label),
+            )
+            for _, label in header.ignored
+        )
+        self.kinds = RowKinds(settings.totals_labels)
+        self._item_positions = [b.index for b in header.columns if b.column.name in _ITEM_COLUMNS]
+        quantity = [b.index for b in header.columns if b.column.name == "quantity"]
+        self._quantity_pos = quantity[0] if quantity else None
+        real = header.virtual_start
+        self._text_positions = sorted(
+            {b.index for b in header.columns if real is None or b.index < real}
+            | {i for i, _ in header.unknown}
+        )
+        self._free_text = frozenset(
+            b.index for b in header.columns if b.column.name in _FREE_TEXT_COLUMNS
+        )
         self._orphans: list[Finding] = []
         self._column_defaults, self._field_defaults = self._split_defaults(settings.defaults)
 
@@ -174,9 +221,16 @@ class PoAssembler:
             cells = [*cells, *([None] * (self._width - len(cells)))]
         first = cells[self._po_number_pos]
         po_number = first.strip() if first.__class__ is str else cell_text(first)
+        if po_number.endswith(".0"):
+            po_number = _identifier_or_text(po_number)
         pending = self._pending
+        has_item = any(cells[i] is not None and cell_text(cells[i]) for i in self._item_positions)
+        if not has_item and self._is_totals_or_note(row, cells, po_number):
+            return
         if pending is None or pending.po_number != po_number:
-            if not po_number or header_key(po_number) in _TOTAL_WORDS:
+            if po_number and self.kinds.is_total_label(po_number):
+                return  # "TOTAL UNITS" in the PO column
+            if not po_number:
                 self._row_without_po(row, cells)
                 return
             if pending is not None:
@@ -220,11 +274,53 @@ class PoAssembler:
                 SourceLocation(file=self.filename, sheet=self.sheet, row=self.header.row),
             )
 
+    def _is_totals_or_note(self, row: int, cells: Sequence[Cell], po_number: str) -> bool:
+        """A row with no item: totals ("Total", "Summe", ...) or a note; never a line."""
+        texts: list[str] = []
+        kinds = self.kinds
+        for i in self._text_positions:
+            cell = cells[i] if i < len(cells) else None
+            if not isinstance(cell, str) or not cell.strip():
+                continue
+            text = cell.strip()
+            if kinds.is_short_total(text) if i in self._free_text else kinds.is_total_label(text):
+                return True
+            texts.append(text)
+        quantity = self._quantity_pos
+        has_quantity = (
+            quantity is not None and cells[quantity] is not None and cell_text(cells[quantity])
+        )
+        if has_quantity or not texts:
+            return False
+        if self._real_po_column and po_number:
+            is_note = self.kinds.is_note(po_number)  # "Please confirm ..." in the PO column
+        else:
+            is_note = len(texts) <= 2 or self.kinds.is_note(texts[0])
+        if is_note:
+            self.note(
+                Finding(
+                    code="read.note_row",
+                    severity=Severity.INFO,
+                    path="$",
+                    message=f"row {row} is a note, not a line: {texts[0][:80]!r}",
+                    location=self.location(row),
+                )
+            )
+            return True
+        return False
+
+    def note_file(self, finding: Finding) -> None:
+        """A finding about the whole file: given to the first PO."""
+        if self._pending is not None:
+            self._pending.findings.append(finding)
+        else:
+            self._file_findings.append(finding)
+
     def _row_without_po(self, row: int, cells: Sequence[Cell]) -> None:
         values = [c for c in cells if c is not None and cell_text(c) != ""]
         if not values:
             return  # blank row
-        if any(isinstance(c, str) and header_key(c) in _TOTAL_WORDS for c in values) or all(
+        if any(isinstance(c, str) and self.kinds.is_total_label(c) for c in values) or all(
             _is_number(c) for c in values
         ):
             return  # totals row
@@ -346,6 +442,8 @@ class PoAssembler:
             line["line_number"] = index + 1
         pending.lines.append(line)
 
+    _provenance_of_finishing: CellProvenance
+
     def _finish(self, pending: _Pending) -> RawDocument:
         if pending.dropped:
             pending.findings.append(
@@ -388,6 +486,12 @@ class PoAssembler:
                 record.setdefault(parent, (row, None))
             record[json_path] = (row, bound.label)
         data["lines"] = pending.lines
+        self._provenance_of_finishing = pending.provenance
+        created = data.get("created_at")
+        if "order_date" not in data and isinstance(created, str) and len(created) >= 10:
+            data["order_date"] = created[:10]  # an export's "Created at" is the order date
+            if "$.created_at" in record:
+                record["$.order_date"] = record["$.created_at"]
         self._apply_defaults(data)
         self._inherit_currency(data)
         self._remember(pending)
@@ -414,9 +518,20 @@ class PoAssembler:
             deep_merge_missing(data, self._field_defaults)
 
     def _inherit_currency(self, data: dict[str, Any]) -> None:
-        """unit_cost_currency and total_cost_currency default to the PO currency."""
+        """unit_cost_currency and total_cost_currency default to the PO currency.
+
+        Without a PO currency, the one every line's unit cost names becomes the PO's.
+        """
         currency = data.get("currency")
         if currency is None:
+            lines = data["lines"]
+            found = {(line.get("unit_cost") or {}).get("currency") for line in lines}
+            if lines and len(found) == 1 and None not in found:
+                data["currency"] = found.pop()
+                cells = self._provenance_of_finishing.cells
+                where = cells.get("$.lines[0].unit_cost.currency")
+                if where is not None:
+                    cells["$.currency"] = where
             return
         for line in data["lines"]:
             cost = line.get("unit_cost")
@@ -434,6 +549,13 @@ class PoAssembler:
         seen.move_to_end(pending.po_number)
         if len(seen) > self.memory:
             seen.popitem(last=False)
+
+
+def _identifier_or_text(text: str) -> str:
+    try:
+        return identifier_text(text)
+    except ValueProblem:
+        return text
 
 
 def _rows(first: int, last: int) -> str:

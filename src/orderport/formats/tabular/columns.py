@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Final
 
 from orderport.formats.base import FormatError
+from orderport.formats.tabular.vocabulary import IGNORE, lookup, vocabulary_key
 from orderport.model import SourceLocation
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 # Kinds of column values.
 TEXT: Final = "text"
+IDENT: Final = "ident"  # identifiers: text, never 4500123456.0
 LOWER: Final = "lower"  # enum codes written in lower case (purpose, entity_type, ...)
 UPPER: Final = "upper"  # ISO codes and incoterms (currency, country, shipment terms)
 DECIMAL: Final = "decimal"
@@ -46,24 +48,24 @@ def _address_columns(prefix: str) -> list[tuple[str, tuple[str, ...], str]]:
     ]
     cols.append((f"{prefix}_country", (prefix, "country"), UPPER))
     cols.append((f"{prefix}_country_name", (prefix, "country_name"), TEXT))
-    cols.append((f"{prefix}_location_id", (prefix, "location_id"), TEXT))
+    cols.append((f"{prefix}_location_id", (prefix, "location_id"), IDENT))
     return cols
 
 
 def _party_columns(role: str) -> list[tuple[str, tuple[str, ...], str]]:
     return [
-        (f"{role}_id", ("organisations", role, "id"), TEXT),
+        (f"{role}_id", ("organisations", role, "id"), IDENT),
         (f"{role}_name", ("organisations", role, "name"), TEXT),
     ]
 
 
 _PO_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
-    ("po_number", ("po_number",), TEXT),
+    ("po_number", ("po_number",), IDENT),
     ("purpose", ("purpose",), LOWER),
-    ("external_id", ("external_id",), TEXT),
-    ("original_po_number", ("original_po_number",), TEXT),
+    ("external_id", ("external_id",), IDENT),
+    ("original_po_number", ("original_po_number",), IDENT),
     ("uid", ("uid",), TEXT),
-    ("customer_reference", ("customer_reference",), TEXT),
+    ("customer_reference", ("customer_reference",), IDENT),
     ("po_type", ("po_type",), TEXT),
     ("po_source", ("po_source",), LOWER),
     ("order_date", ("order_date",), DATE),
@@ -97,14 +99,14 @@ _PO_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
 ]
 
 _LINE_COLUMNS: list[tuple[str, tuple[str, ...], str]] = [
-    ("line_number", ("line_number",), INTEGER),
-    ("sku", ("sku",), TEXT),
-    ("buyer_sku", ("buyer_sku",), TEXT),
-    ("vendor_sku", ("vendor_sku",), TEXT),
+    ("line_number", ("line_number",), IDENT),
+    ("sku", ("sku",), IDENT),
+    ("buyer_sku", ("buyer_sku",), IDENT),
+    ("vendor_sku", ("vendor_sku",), IDENT),
     ("gtin", ("gtin",), GTIN),
     ("atelier_code", ("atelier_code",), INTEGER),
     ("description", ("description",), TEXT),
-    ("style_id", ("style_id",), TEXT),
+    ("style_id", ("style_id",), IDENT),
     ("style_name", ("style_name",), TEXT),
     ("color", ("color",), TEXT),
     ("size", ("size",), TEXT),
@@ -152,17 +154,39 @@ def alias_map(aliases: dict[str, str]) -> dict[str, str]:
                 "which is not a canonical column"
             )
         out[header_key(partner)] = target
+        out.setdefault(vocabulary_key(partner), target)
     return out
 
 
 def match_header(cell: Cell, aliases: dict[str, str]) -> str | None:
-    """The canonical column a header cell names, or None."""
+    """The canonical column a header cell names, or None (vocabulary: its first candidate)."""
+    found = classify_header(cell, aliases)
+    if found is None or found[1] == IGNORE:
+        return None
+    return found[1]
+
+
+def classify_header(cell: Cell, aliases: dict[str, str]) -> tuple[str, str, str] | None:
+    """(how, column, wording) for a header cell: how is alias, canonical or vocabulary.
+
+    ``column`` may be ``_ignore`` (recognised, not read) or, for vocabulary matches,
+    several candidates joined by ``|``.
+    """
     if not isinstance(cell, str):
         return None
     key = header_key(cell)
     if not key:
         return None
-    return aliases.get(key) or _CANONICAL_KEYS.get(key)
+    alias = aliases.get(key) or aliases.get(vocabulary_key(cell))
+    if alias is not None:
+        return "alias", alias, cell
+    canonical = _CANONICAL_KEYS.get(key)
+    if canonical is not None:
+        return "canonical", canonical, cell
+    entry = lookup(cell)
+    if entry is None:
+        return None
+    return "vocabulary", "|".join(entry.candidates), entry.wording
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,10 +199,24 @@ class BoundColumn:
 
 
 @dataclass(frozen=True, slots=True)
+class Inferred:
+    """A header matched through the vocabulary (reported so the operator can pin it)."""
+
+    index: int
+    label: str
+    column: str
+    wording: str
+
+
+@dataclass(frozen=True, slots=True)
 class Header:
     columns: list[BoundColumn]
     unknown: list[tuple[int, str]]
     row: int
+    inferred: list[Inferred] = field(default_factory=list)
+    ignored: list[tuple[int, str]] = field(default_factory=list)
+    virtual_start: int | None = None
+    """Columns from this index on hold PO values written above the table (form fields)."""
 
 
 def bind_header(
@@ -187,36 +225,68 @@ def bind_header(
     aliases: dict[str, str],
     label_for: Callable[[int, str], str] | None = None,
     filename: str | None = None,
+    *,
+    ignore: frozenset[str] = frozenset(),
+    require_po_number: bool = True,
 ) -> Header:
     """Map the header cells to canonical columns.
 
-    ``label_for(index, text)`` gives the column label shown to partners (XLSX: "C (Qty)");
-    by default it is the header text itself.
+    Exact names and the partner's aliases bind first; vocabulary matches then take their first
+    candidate column that is still free (a second header for a taken column is ignored with a
+    note). ``ignore`` holds header keys the partner wants skipped. ``label_for(index, text)``
+    gives the column label shown to partners (XLSX: "C (Qty)"); by default the header text.
     """
-    bound: list[BoundColumn] = []
     unknown: list[tuple[int, str]] = []
-    seen: dict[str, BoundColumn] = {}
+    ignored: list[tuple[int, str]] = []
+    exact: list[tuple[int, str, str]] = []
+    loose: list[tuple[int, str, tuple[str, ...], str]] = []
     for index, cell in enumerate(cells):
         text = "" if cell is None else str(cell).strip()
         if not text:
             continue
         label = label_for(index, text) if label_for else text
-        name = match_header(text, aliases)
-        if name is None:
+        if header_key(text) in ignore or vocabulary_key(text) in ignore:
+            ignored.append((index, label))
+            continue
+        found = classify_header(text, aliases)
+        if found is None:
             unknown.append((index, label))
             continue
+        how, column, wording = found
+        if how == "vocabulary":
+            candidates = tuple(column.split("|"))
+            if candidates == (IGNORE,):
+                ignored.append((index, label))
+            else:
+                loose.append((index, label, candidates, wording))
+        else:
+            exact.append((index, label, column))
+    seen: dict[str, BoundColumn] = {}
+    for index, label, name in exact:
         if name in seen:
             raise FormatError(
                 f"columns {seen[name].label!r} and {label!r} both map to {name!r}; "
                 "remove one or fix the column aliases",
                 SourceLocation(file=filename, row=row, column=label),
             )
-        col = BoundColumn(index, COLUMNS[name], label)
-        seen[name] = col
-        bound.append(col)
-    if "po_number" not in seen:
+        seen[name] = BoundColumn(index, COLUMNS[name], label)
+    inferred: list[Inferred] = []
+    # Single-candidate words first, so "Material" takes buyer_sku before SAP's "Item" decides.
+    for index, label, candidates, wording in sorted(loose, key=lambda x: (len(x[2]) > 1, x[0])):
+        if not require_po_number and len(candidates) > 1:
+            candidates = tuple(c for c in candidates if c != "po_number")
+        free = next((c for c in candidates if c not in seen), None)
+        if free is None:
+            ignored.append((index, label))
+            continue
+        name = free
+        seen[name] = BoundColumn(index, COLUMNS[name], label)
+        inferred.append(Inferred(index, label, name, wording))
+    if require_po_number and "po_number" not in seen:
         raise FormatError(
-            "no po_number column in the header (name one 'po_number' or add a column alias)",
+            "no po_number column in the header (name one 'po_number', e.g. 'PO Number', "
+            "or add a column alias)",
             SourceLocation(file=filename, row=row),
         )
-    return Header(bound, unknown, row)
+    bound = sorted(seen.values(), key=lambda b: b.index)
+    return Header(bound, unknown, row, sorted(inferred, key=lambda i: i.index), sorted(ignored))

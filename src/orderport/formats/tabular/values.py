@@ -18,6 +18,7 @@ from orderport.formats.tabular.columns import (
     DATE,
     DECIMAL,
     GTIN,
+    IDENT,
     INTEGER,
     LOWER,
     TEXT,
@@ -25,6 +26,7 @@ from orderport.formats.tabular.columns import (
     UPPER,
     Cell,
 )
+from orderport.formats.tabular.dates import auto_formats, looks_like_serial, parse_date
 from orderport.model import Severity
 
 _PLAIN_DECIMAL = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
@@ -43,6 +45,9 @@ _BOOLEANS: Final = {
     "0": False,
 }
 _EXCEL_EPOCH: Final = date(1899, 12, 30)
+_CURRENCY_SYMBOLS: Final = ("€", "$", "£", "¥", "CHF", "EUR", "USD", "GBP")
+_COMMA_GROUPS = re.compile(r"[-+]?[0-9]{1,3}(?:,[0-9]{3})+")
+_POINT_GROUPS = re.compile(r"[-+]?[0-9]{1,3}(?:\.[0-9]{3})+")
 MAX_INTEGER_DIGITS: Final = 18
 """Longest whole number read from a cell: far above any line number or count, and far below
 Python's 4,300-digit ``int()`` limit (a longer digit string would raise instead of a finding)."""
@@ -78,19 +83,51 @@ def cell_text(value: Cell) -> str:
     return str(value).strip()
 
 
+_FLOAT_NOISE = re.compile(r"[0-9]+\.0+")
+_SCIENTIFIC = re.compile(r"[0-9](?:[.,][0-9]+)?[eE]\+[0-9]+")
+
+
+def identifier_text(value: Cell) -> str:
+    """An identifier as the partner wrote it: "4500123456.0" (a float export) -> "4500123456".
+
+    Numbers in scientific notation ("4.50012E+09", what Excel shows for a long number) cannot
+    be recovered and are refused.
+    """
+    text = cell_text(value)
+    if "." in text and _FLOAT_NOISE.fullmatch(text):
+        return text.split(".", 1)[0]
+    if ("E+" in text or "e+" in text) and _SCIENTIFIC.fullmatch(text):
+        raise ValueProblem(
+            "identifier",
+            f"{text!r} is a number in scientific notation; its digits are lost (format the "
+            "column as text before saving)",
+        )
+    return text
+
+
 class ValueParser:
-    """Per-file value parsing with the partner's settings; caches repeated date texts."""
+    """Per-file value parsing with the partner's settings; caches repeated date texts.
+
+    Where the profile is silent (``decimal_comma`` None, no ``date_formats``) the parser is in
+    automatic mode: a number is read by its own shape ("12,50" and "1.234,50" are decimal commas;
+    only "1,234" needs the file's decision, ``grouping_comma``) and dates are tried in
+    ``dates.AUTO_FORMATS`` order, day-first or month-first as ``infer_locale`` decided for the file.
+    """
 
     def __init__(self, settings: ReadSettings, excel_serials: bool = False) -> None:
-        self.decimal_comma = settings.decimal_comma
-        self.date_formats = settings.date_formats
+        self.auto_numbers = settings.decimal_comma is None
+        self.decimal_comma = bool(settings.decimal_comma)
+        self.auto_dates = not settings.date_formats
+        self.date_formats = settings.date_formats or auto_formats(day_first=False)
         self.excel_serials = excel_serials
+        self.auto_serials = self.auto_dates and not excel_serials
         self._dates: dict[str, str] = {}
 
     def converter(self, kind: str) -> Callable[[Cell], Any]:
         """The parsing function for a kind of column."""
         return {
             TEXT: cell_text,
+            IDENT: identifier_text,
             DECIMAL: self.decimal,
             DATE: self.date,
             INTEGER: self.integer,
@@ -104,6 +141,8 @@ class ValueParser:
     def parse(self, kind: str, value: Cell) -> object:
         if kind is TEXT:
             return cell_text(value)
+        if kind is IDENT:
+            return identifier_text(value)
         if kind is DECIMAL:
             return self.decimal(value)
         if kind is DATE:
@@ -130,6 +169,8 @@ class ValueParser:
         if isinstance(value, int | float):
             return cell_text(value)
         text = cell_text(value)
+        if self.auto_numbers:
+            return self._auto_decimal(text)
         if self.decimal_comma:
             if _PLAIN_DECIMAL_COMMA.fullmatch(text):
                 return text.replace(",", ".")
@@ -154,6 +195,31 @@ class ValueParser:
             )
             raise ValueProblem("decimal", f"{text!r} is not a number{hint}")
         return format(number, "f")
+
+    def _auto_decimal(self, text: str) -> str:
+        """A number by its own shape; "1,234" / "1.234" follow the file's decision."""
+        body = text.replace("\u00a0", " ").replace("\u202f", " ").strip()
+        for symbol in _CURRENCY_SYMBOLS:
+            body = body.replace(symbol, "")
+        body = body.strip()
+        if body.endswith("-") and body[:-1].replace(",", "").replace(".", "").isdigit():
+            body = "-" + body[:-1]  # SAP writes negatives as 12,50-
+        comma, point = body.rfind(","), body.rfind(".")
+        if comma >= 0 and point >= 0:
+            decimal_comma = comma > point
+        elif comma >= 0:
+            decimal_comma = not _COMMA_GROUPS.fullmatch(body) or self.decimal_comma
+        elif point >= 0:
+            decimal_comma = bool(_POINT_GROUPS.fullmatch(body)) and self.decimal_comma
+        else:
+            decimal_comma = False
+        if decimal_comma:
+            cleaned = re.sub(r"[. ']", "", body).replace(",", ".")
+        else:
+            cleaned = re.sub(r"[, ']", "", body)
+        if _PLAIN_DECIMAL.fullmatch(cleaned.lstrip("+")):
+            return cleaned.lstrip("+")
+        raise ValueProblem("decimal", f"{text!r} is not a number")
 
     def integer(self, value: Cell) -> int:
         if (
@@ -210,16 +276,12 @@ class ValueParser:
         cached = self._dates.get(text)
         if cached is not None:
             return cached
-        parsed: str | None = None
-        for fmt in self.date_formats:
-            try:
-                parsed = datetime.strptime(text, fmt).date().isoformat()
-                break
-            except ValueError:
-                continue
+        parsed = parse_date(text, self.date_formats, english=self.auto_dates)
         if parsed is None:
             if self.excel_serials and text.isascii() and text.isdigit() and len(text) < 8:
                 return self._serial(int(text), text)
+            if self.auto_serials and looks_like_serial(text):
+                return (_EXCEL_EPOCH + timedelta(days=int(text))).isoformat()
             raise ValueProblem(
                 "date",
                 f"{text!r} is not a date in the expected format "
@@ -255,8 +317,11 @@ class ValueParser:
         return stamp.isoformat().replace("+00:00", "Z")
 
     def gtin(self, value: Cell) -> str:
-        text = cell_text(value)
-        if isinstance(value, int | float) and not isinstance(value, bool) and len(text) < 12:
+        text = identifier_text(value)
+        was_number = isinstance(value, int | float) and not isinstance(value, bool)
+        if isinstance(value, str) and "." in value and _FLOAT_NOISE.fullmatch(value.strip()):
+            was_number = True  # "36000291452.0": a number cell exported by a script
+        if was_number and len(text) < 12:
             # A UPC typed into a number cell loses its leading zeros; zeros never change the
             # GS1 check digit, so padding back to 12 digits is safe.
             return text.rjust(12, "0")

@@ -6,12 +6,14 @@ position counted from ST = 1, element number).
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.context import SetContext, element
 from orderport.model import Severity
+from orderport.model.types import LINE_NUMBER_PATTERN
 
 PURPOSES = {"00": "original", "01": "cancel", "04": "change", "05": "change"}
 """BEG01 / BCH01: 00 original, 01 cancellation, 04 change and 05 replace -> change."""
@@ -70,6 +72,9 @@ loops are not mapped."""
 INCOTERMS = frozenset(
     ["EXW", "FCA", "FAS", "FOB", "CFR", "CIF", "CPT", "CIP", "DAP", "DPU", "DAT", "DDP"]
 )
+
+
+LINE_NUMBER = re.compile(LINE_NUMBER_PATTERN)
 
 
 class DocumentBuilder:
@@ -377,10 +382,9 @@ class DocumentBuilder:
     ) -> None:
         assigned = element(segment, 1).strip()
         tag = segment[0]
-        if assigned.isdigit() and 0 < len(assigned) <= 6 and int(assigned) > 0:
-            self.ctx.set_value(
-                line, "line_number", int(assigned), f"{prefix}.line_number", tag, pos, 1
-            )
+        if LINE_NUMBER.fullmatch(assigned):
+            # An identifier, kept as sent: SAP's "00010" is echoed back as "00010".
+            self.ctx.set_value(line, "line_number", assigned, f"{prefix}.line_number", tag, pos, 1)
             return
         self.ctx.set_value(line, "line_number", fallback, f"{prefix}.line_number", tag, pos, 1)
         if assigned:
@@ -388,7 +392,7 @@ class DocumentBuilder:
             self.ctx.problem(
                 "read.line_number",
                 f"{prefix}.line_number",
-                f"assigned id {assigned!r} is not a line number 1-999999; "
+                f"assigned id {assigned!r} is not a line number (1-20 letters or digits); "
                 + (f"the line is numbered {fallback}" if fallback else "matched by product id"),
                 tag,
                 pos,

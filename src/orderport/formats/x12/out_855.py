@@ -107,7 +107,7 @@ def _line_statuses(
         status = _ALL_LINES[code][1]
         return [(status, line.quantity, line.uom) for line in po.lines]
     by_number = {line.line_number: line for line in po.lines}
-    confirmed: dict[int, ShippedLine] = {}
+    confirmed: dict[str, ShippedLine] = {}
     for entry in listed:
         if entry.line_number not in by_number:
             raise X12RenderError(

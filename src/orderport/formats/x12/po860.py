@@ -85,7 +85,7 @@ def map_860(ctx: SetContext, default_currency: str) -> tuple[dict[str, Any], Cha
             if quantity is not None:
                 hash_total += quantity
             b.product_ids(line, prefix, segment, pos, 8)
-            has_number = bool(element(segment, 1).strip()) and line["line_number"] > 0
+            has_number = bool(element(segment, 1).strip()) and line["line_number"] not in (0, "")
             if not has_number:
                 del line["line_number"]
             changes.append(LineChange(code, line, ctx.location(tag, pos, 2), has_number))
@@ -151,9 +151,9 @@ def _move_line_locations(ctx: SetContext, changes: list[LineChange]) -> None:
 
 def _find_line(lines: list[dict[str, Any]], change: LineChange) -> int | None:
     if change.has_line_number:
-        number = change.line["line_number"]
+        number = str(change.line["line_number"])
         for index, line in enumerate(lines):
-            if line.get("line_number") == number:
+            if str(line.get("line_number")) == number:
                 return index
         return None
     for key in _MATCH_KEYS:
@@ -223,7 +223,8 @@ def _apply_change(
             )
         new = dict(change.line)
         if "line_number" not in new:
-            new["line_number"] = max((ln.get("line_number", 0) for ln in lines), default=0) + 1
+            numbers = [str(ln.get("line_number", "")) for ln in lines]
+            new["line_number"] = str(max((int(n) for n in numbers if n.isdigit()), default=0) + 1)
         lines.append(new)
         touched.append((new, change))
         return None

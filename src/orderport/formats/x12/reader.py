@@ -50,7 +50,7 @@ class X12Reader:
         currency = settings.defaults.get("currency", DEFAULT_CURRENCY)
         if not isinstance(currency, str):
             currency = DEFAULT_CURRENCY
-        segments = SegmentStream(stream, filename, settings.encoding)
+        segments = SegmentStream(stream, filename, settings.encoding or "utf-8")
         for ts in iter_transaction_sets(segments, filename, receipt, settings.expected_sender):
             doc = self._map(ts, filename, currency)
             if doc is not None:

@@ -133,7 +133,7 @@ def test_line_identifiers_quantities_and_prices() -> None:
     )
     (line,) = doc.data["lines"]
     assert line == {
-        "line_number": 1,
+        "line_number": "1",
         "gtin": "4000862141404",
         "vendor_sku": "SUP-1",
         "sku": "SUP-1",
@@ -230,3 +230,48 @@ def test_free_text_references_and_terms() -> None:
     assert doc.data["original_po_number"] == "OLD-1"
     assert doc.data["shipment_terms"] == "CIF"
     assert where(doc, "$.shipment_terms") == ("TOD", 6, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("value", "order_date"),
+    [
+        ("240312:101", "2024-03-12"),  # issue 13: YYMMDD was refused
+        ("20240312:102", "2024-03-12"),
+        ("120324:2", "2024-03-12"),
+        ("031224:3", "2024-03-12"),
+        ("12032024:4", "2024-03-12"),
+        ("2403121530:201", "2024-03-12"),
+        ("240312153000:202", "2024-03-12"),
+        ("202403121530:203", "2024-03-12"),
+        ("20240312153000:204", "2024-03-12"),
+        ("202403121530+01:205", "2024-03-12"),
+        ("202403121530CET:303", "2024-03-12"),
+        ("24072:105", "2024-03-12"),
+        ("24112:103", "2024-03-12"),
+    ],
+)
+def test_every_common_2379_point_format(value: str, order_date: str) -> None:
+    doc, _ = doc_of(f"BGM+220+P+9'DTM+137:{value}'")
+    assert codes(doc) == []
+    assert doc.data["order_date"] == order_date
+
+
+@pytest.mark.parametrize(
+    ("value", "window"),
+    [
+        ("2024:602", ("2024-01-01", "2024-12-31")),
+        ("202402:610", ("2024-02-01", "2024-02-29")),
+        ("2402:609", ("2024-02-01", "2024-02-29")),
+        ("202411:616", ("2024-03-11", "2024-03-17")),
+        ("202411-202412:715", ("2024-03-11", "2024-03-24")),
+        ("20240310-20240312:718", ("2024-03-10", "2024-03-12")),
+        ("202403100800-202403121700:719", ("2024-03-10", "2024-03-12")),
+        ("2403100800-2403121700:717", ("2024-03-10", "2024-03-12")),
+    ],
+)
+def test_period_and_range_formats_give_a_delivery_window(
+    value: str, window: tuple[str, str]
+) -> None:
+    doc, _ = doc_of(f"BGM+220+P+9'DTM+2:{value}'")
+    assert codes(doc) == []
+    assert doc.data["delivery_window"] == {"start": window[0], "end": window[1]}

@@ -136,7 +136,11 @@ def test_line_product_fields() -> None:
         "unit_cost": {"amount": "2", "currency": "EUR"},
         "shipment_terms": "DDP",
         "quantity": "6",
+        "pack_size": 3,  # issue 13: from the packaging's case pack
     }
+    assert raw.data["currency"] == "EUR"  # issue 13: every line says EUR
+    assert pointer(raw, "$.currency") == "/lines/0/unit_cost_currency_code"
+    assert pointer(raw, "$.lines[0].pack_size") == "/packaging_details/0/item/case_pack_quantity"
     assert pointer(raw, "$.lines[0].product_class") == "/lines/0/item/class"
     assert pointer(raw, "$.lines[0].unit_cost.currency") == "/lines/0/unit_cost_currency_code"
 
@@ -245,3 +249,18 @@ def test_input_errors_name_inspectorio_fields() -> None:
     # The faulty packaging entry is reported once, not mapped; its line has no quantity.
     assert raw.data["packaging"] == []
     assert any(f.code == "read.quantity_missing" for f in raw.findings)
+
+
+def test_style_name_is_the_description_when_the_shape_has_none() -> None:
+    doc = po(["a"], [solid("a", 2, 3)])
+    doc["lines"][0]["item"]["style_name"] = "Linen shirt"
+    (line,) = read_one(doc).data["lines"]
+    assert line["description"] == "Linen shirt"
+
+
+def test_po_currency_only_when_every_line_agrees() -> None:
+    doc = po(["a", "b"], [solid("a", 2, 3), solid("b", 1, 1)])
+    for line, currency in zip(doc["lines"], ["USD", "EUR"], strict=True):
+        line["unit_cost"] = 1
+        line["unit_cost_currency_code"] = currency
+    assert "currency" not in read_one(doc).data

@@ -6,6 +6,8 @@ import io
 import json
 from typing import Any
 
+import pytest
+
 from orderport.formats.base import RawDocument, ReadSettings
 from orderport.formats.json_shapes import READER
 
@@ -74,9 +76,20 @@ def test_delivery_location_maps_with_country_code() -> None:
     assert pointer(raw, "$.ship_to.country") == "/deliveryLocation/countryTitle"
 
 
-def test_country_name_is_not_a_code() -> None:
-    raw = read_one(base(invoiceAddress={**INVOICE, "countryTitle": "France"}))
-    assert raw.data["bill_to"]["country_name"] == "France"
+@pytest.mark.parametrize(
+    ("title", "code"),
+    [("France", "FR"), ("United States", "US"), ("USA", "US"), ("Canada", "CA"), ("us", "US")],
+)
+def test_country_title_names_and_alpha3_become_alpha2(title: str, code: str) -> None:
+    raw = read_one(base(invoiceAddress={**INVOICE, "countryTitle": title}))
+    assert raw.data["bill_to"]["country_name"] == title
+    assert raw.data["bill_to"]["country"] == code
+    assert pointer(raw, "$.bill_to.country") == "/invoiceAddress/countryTitle"
+
+
+def test_a_title_that_is_no_country_stays_a_name_only() -> None:
+    raw = read_one(base(invoiceAddress={**INVOICE, "countryTitle": "Narnia"}))
+    assert raw.data["bill_to"]["country_name"] == "Narnia"
     assert "country" not in raw.data["bill_to"]
 
 

@@ -38,6 +38,22 @@ mapping:
 """
 
 
+STRICT_PROFILE = """\
+id: strict
+name: A partner whose profile pins ISO dates, decimal points and UTF-8
+tier: quick_deploy
+channel:
+  kind: folder
+  path: drop/strict
+formats:
+  accepted: [csv, xlsx]
+  csv:
+    encoding: utf-8
+    decimal_comma: false
+    date_formats: ["%Y-%m-%d"]
+"""
+
+
 CheckSample = Callable[..., FileResult]
 
 
@@ -61,6 +77,14 @@ def samples() -> Path:
 def libreoffice_errors() -> Path:
     """A styled workbook with errors, written by LibreOffice Calc (make_results_fixtures.py)."""
     return LIBREOFFICE_ERRORS
+
+
+@pytest.fixture(scope="session")
+def strict_profile(tmp_path_factory: pytest.TempPathFactory) -> PartnerProfile:
+    """Pins what is otherwise inferred, so the error samples keep their read errors."""
+    folder = tmp_path_factory.mktemp("strict")
+    (folder / "strict.yaml").write_text(STRICT_PROFILE, encoding="utf-8")
+    return load_profiles(folder)["strict"]
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from orderport.formats.results import CSV_COLUMNS, render_result_csv
 from orderport.formats.results.safety import FORMULA_TRIGGERS
+from orderport.partners import PartnerProfile
 from orderport.pipeline.ingest import FileResult, check_file
 
 Check = Callable[..., FileResult]
@@ -26,8 +27,10 @@ def expected_row_count(result: FileResult) -> int:
     return (result.error is not None) + sum(max(1, len(p.findings)) for p in result.pos)
 
 
-def test_one_row_per_finding_with_row_and_column(check_sample: Check) -> None:
-    result = check_sample("csv/canonical_errors.csv")
+def test_one_row_per_finding_with_row_and_column(
+    check_sample: Check, strict_profile: PartnerProfile
+) -> None:
+    result = check_sample("csv/canonical_errors.csv", strict_profile)
     rows = parse(render_result_csv(result))
     assert len(rows) == expected_row_count(result)
     decimal = [r for r in rows if r["code"] == "read.decimal"]
@@ -67,8 +70,10 @@ def test_leading_zeros_survive(check_sample: Check) -> None:
     assert rows[0]["po_number"] == "000042"
 
 
-def test_unreadable_file_gives_a_rejected_file_row(check_sample: Check) -> None:
-    result = check_sample("csv/not_utf8_no_fallback.csv")
+def test_unreadable_file_gives_a_rejected_file_row(
+    check_sample: Check, strict_profile: PartnerProfile
+) -> None:
+    result = check_sample("csv/not_utf8_no_fallback.csv", strict_profile)
     rows = parse(render_result_csv(result))
     assert rows[0]["code"] == "read.file"
     assert rows[0]["outcome"] == "rejected"

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine
 
 from orderport.formats.results import SCHEMA_ID, SCHEMA_PATH, render_result_json
-from orderport.partners import load_profiles
+from orderport.partners import PartnerProfile, load_profiles
 from orderport.pipeline.ingest import FileResult, ingest_file
 from orderport.store.lifecycle import upsert_partner
 
@@ -110,8 +110,10 @@ def test_file_error_is_reported_with_its_place(check_sample: Check) -> None:
     assert document["totals"]["errors"] >= 1
 
 
-def test_spreadsheet_findings_name_their_sheet(check_sample: Check) -> None:
-    document = rendered(check_sample("xlsx/dates_and_text.xlsx"))
+def test_spreadsheet_findings_name_their_sheet(
+    check_sample: Check, strict_profile: PartnerProfile
+) -> None:
+    document = rendered(check_sample("xlsx/dates_and_text.xlsx", strict_profile))
     locations = [f["location"] for p in document["purchase_orders"] for f in p["findings"]]
     assert {loc["sheet"] for loc in locations} == {"Sheet1"}
     assert {(loc["row"], loc["column"]) for loc in locations} >= {

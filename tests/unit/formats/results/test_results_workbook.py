@@ -113,8 +113,10 @@ def test_cells_of_an_errors_workbook_are_marked(check_sample: Check, samples: Pa
     assert [(r[1], r[7]) for r in info] == [("G (Comment)", "read.unknown_column")]
 
 
-def test_summary_lists_pos_and_findings(check_sample: Check, samples: Path) -> None:
-    result = check_sample("xlsx/dates_and_text.xlsx")
+def test_summary_lists_pos_and_findings(
+    check_sample: Check, samples: Path, strict_profile: PartnerProfile
+) -> None:
+    result = check_sample("xlsx/dates_and_text.xlsx", strict_profile)
     book = load(annotate_workbook((samples / "xlsx/dates_and_text.xlsx").read_bytes(), result))
     rows = summary_rows(book)
     assert rows[0][0] == "Orderport result for dates_and_text.xlsx"

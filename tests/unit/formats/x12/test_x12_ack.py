@@ -137,12 +137,12 @@ def test_860_document_and_merge():
     merged = doc.merge(stored)
     assert stored["lines"][0]["quantity"] == "24"  # the stored document is not modified
     assert merged["ship_window"] == {"start": "2026-03-10", "end": "2026-03-25"}
-    lines = {ln["line_number"]: ln for ln in merged["lines"]}
-    assert sorted(lines) == [1, 3]
-    assert lines[1]["quantity"] == "30"
-    assert lines[1]["description"] == "Blue widget, large"
-    assert lines[3] == {
-        "line_number": 3,
+    lines = {str(ln["line_number"]): ln for ln in merged["lines"]}
+    assert sorted(lines) == ["1", "3"]
+    assert lines["1"]["quantity"] == "30"
+    assert lines["1"]["description"] == "Blue widget, large"
+    assert lines["3"] == {
+        "line_number": "3",  # kept as sent in POC01
         "quantity": "6",
         "uom": "EA",
         "unit_cost": {"amount": "4.00", "currency": "USD"},
@@ -151,7 +151,7 @@ def test_860_document_and_merge():
         "description": "Green widget",
     }
     assert doc.findings == []
-    index = merged["lines"].index(lines[3])
+    index = merged["lines"].index(lines["3"])
     loc = doc.provenance.locations[f"$.lines[{index}].description"]
     assert (loc.segment, loc.segment_position, loc.element) == ("PID", 7, 5)
     assert receipt.interchanges[0].groups[0].sets[0].status == "A"
@@ -198,7 +198,7 @@ def change_doc(*pocs: list[str], bch: str = "04") -> RawDocument:
 def test_poc_change_codes(poc: list[str], expected: dict[str, Any]):
     doc = change_doc(poc)
     merged = doc.merge(stored_850()) if doc.merge else {}
-    line = next(ln for ln in merged["lines"] if ln["line_number"] == 2)
+    line = next(ln for ln in merged["lines"] if str(ln["line_number"]) == "2")
     assert line["quantity"] == expected["quantity"]
     if "price" in expected:
         assert line["unit_cost"]["amount"] == expected["price"]

@@ -397,7 +397,7 @@ def test_po1_product_ids_in_any_order():
         ]
     )
     first, second = doc.data["lines"]
-    assert first["line_number"] == 3
+    assert first["line_number"] == "3"
     assert (first["quantity"], first["uom"], first["unit_cost"]["amount"]) == ("12", "CS", "4.25")
     assert (first["sku"], first["buyer_sku"], first["vendor_sku"]) == ("S-1", "0099", "V-1")
     assert first["gtin"] == "4006381333931"
@@ -434,10 +434,16 @@ def test_bad_quantity_is_a_finding_with_ak4_and_left_out():
     assert (seg.elements[0].reference, seg.elements[0].code) == ("330", "6")
 
 
-def test_non_numeric_line_number_is_renumbered_with_a_warning():
-    doc = one([BEG, ["PO1", "A-7", "1", "EA"], ["PO1", "", "1", "EA"]])
-    assert [ln["line_number"] for ln in doc.data["lines"]] == [1, 2]
-    assert doc.data["lines"][0]["additional_attributes"] == [{"key": "assigned_id", "value": "A-7"}]
+def test_line_numbers_are_kept_as_sent_and_a_missing_one_is_numbered_by_position():
+    # Issue 13: assigned ids are identifiers ("00010", "A-7"), echoed back unchanged.
+    doc = one([BEG, ["PO1", "A-7", "1", "EA"], ["PO1", "", "1", "EA"], ["PO1", "00010", "1", "EA"]])
+    assert [ln["line_number"] for ln in doc.data["lines"]] == ["A-7", 2, "00010"]
+    assert doc.findings == []
+
+
+def test_an_assigned_id_that_is_no_line_number_is_renumbered_with_a_warning():
+    doc = one([BEG, ["PO1", "A 7 with blanks", "1", "EA"]])
+    assert doc.data["lines"][0]["line_number"] == 1
     (finding,) = doc.findings
     assert (finding.code, finding.severity) == ("read.line_number", Severity.WARNING)
 
