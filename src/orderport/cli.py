@@ -10,6 +10,7 @@ Exit codes: 0 ok, 1 findings or rejections, 2 usage or configuration, 3 transien
 from __future__ import annotations
 
 import json
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -62,6 +63,9 @@ def _is_click_control(exc: Exception) -> bool:
 
 def report_error(exc: BaseException) -> int:
     """Print ``exc`` for an operator and return the exit code."""
+    if isinstance(exc, BrokenPipeError):  # `orderport ... | head`: the reader has had enough
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - replaces the closed pipe for good
+        return int(ExitCode.OK)
     known = explain(exc, where=safe_url(configured_url()))
     if known is not None and not _state["debug"]:
         err_console.print(f"[red]error:[/] {known.message}", soft_wrap=True, highlight=False)
