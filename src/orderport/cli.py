@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 from typer.core import TyperGroup
 
+from orderport.api import commands as api_commands
 from orderport.commands import intake as intake_commands
 from orderport.commands import records as record_commands
 from orderport.commands import reports as report_commands
@@ -93,6 +94,9 @@ app = typer.Typer(
 )
 partners_app = typer.Typer(help="Partner profiles.", no_args_is_help=True)
 app.add_typer(partners_app, name="partners")
+app.add_typer(api_commands.keys_app, name="keys")
+app.add_typer(api_commands.webhooks_app, name="webhooks")
+app.command("serve")(api_commands.serve)
 
 
 def _version(value: bool) -> None:

@@ -32,6 +32,14 @@ class PoStatusChoice(StrEnum):
     SHIPPED = "shipped"
 
 
+class RoleChoice(StrEnum):
+    """``api.keys.Role``."""
+
+    PARTNER = "partner"
+    ANALYST = "analyst"
+    OPERATOR = "operator"
+
+
 class StatusCodeChoice(StrEnum):
     """``model.tracking.StatusCode``."""
 

@@ -27,6 +27,7 @@ from orderport.partners import PartnerProfile, load_profiles
 from orderport.partners.profile import Alerts
 from orderport.pipeline.answers import EMAIL_KIND
 from orderport.store import acks
+from orderport.store.events import emit_many
 from orderport.store.outbox import enqueue
 from orderport.store.tables import (
     booking_orders,
@@ -129,6 +130,11 @@ def _partner_alerts(conn: Connection, profile: PartnerProfile, now: datetime) ->
             for a in new
         ],
     )
+    alert_events = [
+        ("alert.raised", {"kind": a.kind.value, "subject": a.subject, "message": a.message})
+        for a in new
+    ]
+    emit_many(conn, profile.id, alert_events)
     return new
 
 

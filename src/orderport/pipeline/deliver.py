@@ -23,6 +23,7 @@ from orderport.pipeline.channel_factory import smtp_from_env
 from orderport.pipeline.intake import IntakeContext, crash_point
 from orderport.store import outbox
 from orderport.store.archive import archive_bytes
+from orderport.store.events import WEBHOOK_KIND
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ def deliver_pending(
     context = ctx or IntakeContext(home=home)
     crash_recovery.register_owner(home)
     with engine.connect() as conn:
-        items = outbox.pending(conn, partner_id)
+        # Webhooks go by HTTP (pipeline.webhooks), not to the partner's channel.
+        items = [i for i in outbox.pending(conn, partner_id) if i.kind != WEBHOOK_KIND]
     summary = DeliverySummary()
     channels: dict[str, Channel] = {}
     try:

@@ -50,8 +50,10 @@ from orderport.pipeline.ack_intake import is_acknowledgment, take_acknowledgment
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
 from orderport.pipeline.ingest import FileResult, PoResult, apply_documents
+from orderport.pipeline.partner_events import po_events
 from orderport.store import ledger
 from orderport.store.archive import archive_file, open_archived
+from orderport.store.events import emit_many
 from orderport.store.ledger import FileState, LedgerRow
 from orderport.store.lifecycle import Outcome, upsert_partner
 from orderport.store.tables import partners
@@ -524,6 +526,7 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             edi=profile.edi,
         )
         outcome.outbox_ids = queue_answers(conn, answer, now=datetime.now(UTC))
+    emit_many(conn, row.partner_id, po_events(row.id, result))  # webhooks + stream, same txn
     ledger.set_state(
         conn,
         row.id,

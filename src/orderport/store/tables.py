@@ -421,3 +421,74 @@ tracking_alerts = Table(
     Column("acked_by", String(100), nullable=True),
     UniqueConstraint("partner_id", "kind", "subject"),
 )
+
+# The HTTP front door (migration 0010). Keys are random 32-byte secrets, so one SHA-256 of the
+# secret is a safe store (no password stretching needed); ``key_id`` is the public half.
+api_keys = Table(
+    "api_keys",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("key_id", String(32), nullable=False, unique=True),
+    Column("secret_hash", String(64), nullable=False),
+    Column("role", String(20), nullable=False),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=True),
+    Column("label", String(200), nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("revoked_at", UtcDateTime, nullable=True),
+)
+
+# Every HTTP request that became an inbound file: its answer, so an ``Idempotency-Key`` replays it
+# and a resent body that was refused before is refused again (not called a duplicate).
+api_requests = Table(
+    "api_requests",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("idem_key", String(200), nullable=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("endpoint", String(60), nullable=False),
+    Column("file_id", BigId, ForeignKey("inbound_files.id"), nullable=True),
+    Column("status_code", Integer, nullable=True),
+    Column("response", JsonDocument, nullable=True),
+    Column("created_at", UtcDateTime, nullable=False),
+    UniqueConstraint("partner_id", "idem_key"),
+    Index(None, "file_id"),
+)
+
+# Partner-facing events (webhooks, the SSE stream), written in the transaction of what they
+# report; ``id`` is the stream's event id (resumable with Last-Event-ID).
+partner_events = Table(
+    "partner_events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("data", JsonDocument, nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Index(None, "partner_id", "id"),
+)
+
+webhook_subscriptions = Table(
+    "webhook_subscriptions",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("partner_id", String(ID_LEN), ForeignKey("partners.id"), nullable=False),
+    Column("url", String(2000), nullable=False),
+    Column("events", JsonDocument, nullable=False),
+    Column("secret", String(200), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("deleted_at", UtcDateTime, nullable=True),
+    Index(None, "partner_id"),
+)
+
+# One row per webhook outbox item: where it goes and when it may be tried next (backoff).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("outbox_id", BigId, ForeignKey("outbox.id"), primary_key=True),
+    Column("subscription_id", BigId, ForeignKey("webhook_subscriptions.id"), nullable=False),
+    Column("event_id", BigId, ForeignKey("partner_events.id"), nullable=False),
+    Column("next_attempt_at", UtcDateTime, nullable=False),
+    Column("last_status", Integer, nullable=True),
+    Index(None, "next_attempt_at"),
+)

@@ -24,6 +24,7 @@ from sqlalchemy import Connection, Row, delete, func, insert, select, update
 from orderport.errors import PartnerInputError
 from orderport.model.tracking import Booking, StatusCode, StatusEvent
 from orderport.store.canonical import document_hash
+from orderport.store.events import emit
 from orderport.store.tables import (
     booking_orders,
     booking_versions,
@@ -87,7 +88,30 @@ def record_status(conn: Connection, partner_id: str, event: StatusEvent, *, sour
     history_id = None
     if event.code is StatusCode.SHIPPED:
         history_id = _ship(conn, po_id, po_status, fo_id, event, source)
-    return _insert_event(conn, partner_id, po_id, fo_id, event, source, history_id, fingerprint)
+    event_id = _insert_event(conn, partner_id, po_id, fo_id, event, source, history_id, fingerprint)
+    if history_id is not None:  # the last open fulfillment order shipped: the PO is complete
+        emit(conn, partner_id, "order.completed", _completed(conn, po_id, event))
+    return event_id
+
+
+def _completed(conn: Connection, po_id: int, event: StatusEvent) -> dict[str, Any]:
+    """The order.completed body: the PO and its fulfillment orders' external ids (``X.1``)."""
+    row = conn.execute(
+        select(purchase_orders.c.po_number, purchase_orders.c.external_id).where(
+            purchase_orders.c.id == po_id
+        )
+    ).one()
+    external_ids = conn.execute(
+        select(fulfillment_orders.c.external_id)
+        .where(fulfillment_orders.c.po_id == po_id)
+        .order_by(fulfillment_orders.c.seq)
+    ).scalars()
+    return {
+        "po_number": row.po_number,
+        "externalId": row.external_id,
+        "fulfillmentOrders": list(external_ids),
+        "at": event.at.isoformat(),
+    }
 
 
 def record_receipt(conn: Connection, partner_id: str, po_number: str, at: datetime) -> int:
@@ -246,6 +270,12 @@ def _insert_event(
     conn.execute(
         insert(export_queue).values(partner_id=partner_id, status_event_id=event_id, queued_at=now)
     )
+    data = {
+        "status_event_id": event_id,
+        "po_number": event.po_number,
+        **event.model_dump(mode="json", exclude_none=True, exclude={"po_number", "lines"}),
+    }
+    emit(conn, partner_id, "status.changed", data)
     return event_id
 
 
@@ -392,6 +422,8 @@ def record_booking(conn: Connection, partner_id: str, booking: Booking, *, sourc
             partner_id=partner_id, booking_version_id=version_id, queued_at=now
         )
     )
+    kind = "booking.confirmed" if version == 1 else "booking.changed"
+    emit(conn, partner_id, kind, {"booking_version_id": version_id, "version": version, **document})
     return version_id
 
 

@@ -22,8 +22,14 @@ from operator_shell import (
     shop_partners,
     valid_csv,
 )
+from orderport.api.keys import Role
 from orderport.cli import app
-from orderport.commands.choices import FileStateChoice, PoStatusChoice, StatusCodeChoice
+from orderport.commands.choices import (
+    FileStateChoice,
+    PoStatusChoice,
+    RoleChoice,
+    StatusCodeChoice,
+)
 from orderport.errors import ExitCode
 from orderport.model.tracking import StatusCode
 from orderport.store.ledger import FileState
@@ -75,6 +81,7 @@ def test_option_choices_match_the_pipeline_enums() -> None:
     assert [c.value for c in FileStateChoice] == [s.value for s in FileState]
     assert [c.value for c in PoStatusChoice] == [s.value for s in PoStatus]
     assert [c.value for c in StatusCodeChoice] == [s.value for s in StatusCode]
+    assert [c.value for c in RoleChoice] == [r.value for r in Role]
 
 
 LONG_NAME = "quarterly replenishment order for the northern warehouse cluster 2026.csv"

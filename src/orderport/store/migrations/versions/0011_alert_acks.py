@@ -1,7 +1,7 @@
 """Operators acknowledge alerts: ``tracking_alerts.acked_at`` / ``acked_by`` (open = not acked).
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-06
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from orderport.store.types import UtcDateTime
 
 revision: str = "0011"
-down_revision: str | None = "0007"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
