@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from orderport.channels import ChannelRefused
+from orderport.channels.base import CredentialsMissing
 from orderport.pipeline.channel_factory import ChannelSecret
 
 _TRUE = ("1", "true", "yes", "on")
@@ -55,6 +56,11 @@ def secret_from_connection(
     )
 
 
+class ConnectionMissing(CredentialsMissing):
+    """The partner's Airflow connection cannot be found: not set up yet. The DAGs report the
+    partner and skip it (the other partners run); the CLI says which connection to add."""
+
+
 class AirflowConnectionResolver:
     """The ``CredentialResolver`` the DAGs hand to the pipeline."""
 
@@ -65,7 +71,7 @@ class AirflowConnectionResolver:
         try:
             conn = self._lookup(connection_id)
         except Exception as exc:  # Airflow raises its own not-found types per version
-            raise ChannelRefused(
+            raise ConnectionMissing(
                 f"Airflow connection {connection_id!r} cannot be read: {exc}"
             ) from exc
         extra = conn.extra_dejson if isinstance(conn.extra_dejson, Mapping) else {}

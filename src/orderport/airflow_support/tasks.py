@@ -3,7 +3,9 @@
 Each opens its own engine from the environment (``ORDERPORT_DATABASE_URL`` or the SQLite file in
 ``ORDERPORT_HOME``), uses Airflow Connections for channel secrets, and turns a fatal channel error
 (host key mismatch, authentication refused) into ``AirflowFailException`` so Airflow does not
-retry what only an operator can fix. Transport and database errors propagate and are retried.
+retry what only an operator can fix. A partner whose Connection does not exist yet is reported
+and skipped (``AirflowSkipException``), so the other partners' run stays green. Transport and
+database errors propagate and are retried.
 """
 
 from __future__ import annotations
@@ -31,9 +33,15 @@ def _fatal_is_final(fn: Callable[_P, _T]) -> Callable[_P, _T]:
     @functools.wraps(fn)
     def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _T:
         from orderport.channels import ChannelRefused
+        from orderport.channels.base import CredentialsMissing
 
         try:
             return fn(*args, **kwargs)
+        except CredentialsMissing as exc:
+            from airflow.sdk.exceptions import AirflowSkipException
+
+            log.warning("partner skipped, its credentials are missing: %s", exc)
+            raise AirflowSkipException(f"skipped: {exc}") from exc
         except ChannelRefused as exc:
             from airflow.sdk.exceptions import AirflowFailException
 

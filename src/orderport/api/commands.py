@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from orderport.api.keys import Role
+from orderport.commands.choices import RoleChoice
 
 keys_app = typer.Typer(help="API keys for the HTTP front door.", no_args_is_help=True)
 webhooks_app = typer.Typer(help="Webhook deliveries.", no_args_is_help=True)
@@ -16,14 +16,16 @@ console = Console()
 
 @keys_app.command("create")
 def keys_create(
-    role: Annotated[Role, typer.Option(help="partner, analyst or operator.")] = Role.PARTNER,
+    role: Annotated[
+        RoleChoice, typer.Option(help="partner, analyst or operator.")
+    ] = RoleChoice.PARTNER,
     partner: Annotated[
         str | None, typer.Option("--partner", "-p", help="The partner the key acts for.")
     ] = None,
     label: Annotated[str | None, typer.Option(help="A note for who holds the key.")] = None,
 ) -> None:
     """Create a key and print it once (only its hash is stored)."""
-    from orderport.api.keys import create_key
+    from orderport.api.keys import Role, create_key
     from orderport.partners import load_profiles, profiles_dir
     from orderport.store.db import make_engine, migrate
     from orderport.store.lifecycle import upsert_partner
@@ -38,7 +40,7 @@ def keys_create(
                 raise typer.Exit(2)
             upsert_partner(conn, partner, profiles[partner].name)
         try:
-            key = create_key(conn, role, partner, label)
+            key = create_key(conn, Role(role.value), partner, label)
         except ValueError as exc:
             console.print(f"[red]{exc}[/]")
             raise typer.Exit(2) from exc

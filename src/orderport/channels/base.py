@@ -13,20 +13,27 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-
-class ChannelError(Exception):
-    """Base of the channel errors."""
+from orderport.errors import FatalForFileError, OrderportError, RetriableError
 
 
-class TransportError(ChannelError):
+class ChannelError(OrderportError):
+    """Base of the channel errors (part of the one tree in ``orderport.errors``)."""
+
+
+class TransportError(ChannelError, RetriableError):
     """Retriable: timeout, connection refused or lost. The next pass tries again."""
 
 
-class ChannelRefused(ChannelError):
+class ChannelRefused(ChannelError, FatalForFileError):
     """Fatal: host key mismatch, authentication failure, file over the size cap, hostile name.
 
     Retrying cannot help; an operator (or the partner) must act.
     """
+
+
+class CredentialsMissing(ChannelRefused):
+    """No credentials are configured for the channel (no Airflow connection, no variables):
+    the partner is not set up yet. Scheduled runs report it and skip the partner."""
 
 
 class Completeness(StrEnum):

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from orderport.channels.base import Completeness, CompletenessSettings
+
+log = logging.getLogger(__name__)
 
 _CLOCK_SLACK = 1e-6
 """Float rounding of ``since + wait`` must not make a file wait a second pass."""
@@ -106,6 +109,7 @@ def complete_after_wait(
     wait = tracker.wait_needed(settings.stable_seconds)
     if wait is None:
         return chosen
+    log.info("waiting %.0f s for files to stop changing (stable convention)", wait)
     sleep(wait)
     return select_complete(list_entries(), settings, tracker)
 

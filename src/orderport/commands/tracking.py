@@ -4,28 +4,22 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from orderport.model.tracking import StatusCode, StatusEvent
-from orderport.partners import PartnerProfile, load_profiles, profiles_dir
-from orderport.pipeline.alerts import alerts_pass
-from orderport.pipeline.export import export_pass
-from orderport.pipeline.ops_alerts import ops_alerts_pass
-from orderport.pipeline.tracking_intake import ingest_tracking_file
-from orderport.store.db import make_engine
-from orderport.store.tracking import (
-    TrackingError,
-    booking_history,
-    bookings_for_po,
-    record_status,
-    status_history,
+from orderport.commands.choices import StatusCodeChoice
+from orderport.commands.common import (
+    console,
+    load_partner_profiles,
+    open_store,
+    require_partner,
 )
+from orderport.errors import ExitCode, NotFoundError, PartnerInputError
 
-console = Console()
+if TYPE_CHECKING:
+    from orderport.partners import PartnerProfile
+
 PartnerOpt = Annotated[str, typer.Option("--partner", "-p", help="Partner id (its profile).")]
 
 
@@ -42,55 +36,68 @@ def _parse_at(text: str | None) -> datetime:
 
 
 def _profiles() -> dict[str, PartnerProfile]:
-    return load_profiles(profiles_dir())
+    return load_partner_profiles()
 
 
 def _profile(partner: str) -> PartnerProfile | None:
-    return _profiles().get(partner)
+    return require_partner(partner)
 
 
 def status_add(
     po_number: Annotated[str, typer.Argument(help="The partner's PO number.")],
     partner: PartnerOpt,
-    code: Annotated[StatusCode, typer.Option("--code", help="Our status code.")],
+    code: Annotated[StatusCodeChoice, typer.Option("--code", help="Our status code.")],
     at: Annotated[str | None, typer.Option("--at", help="When (RFC 3339); default now.")] = None,
     fo: Annotated[str | None, typer.Option("--fo", help="Fulfillment order external id.")] = None,
-    location: Annotated[str | None, typer.Option("--location")] = None,
-    reason: Annotated[str | None, typer.Option("--reason")] = None,
-    carrier: Annotated[str | None, typer.Option("--carrier")] = None,
-    tracking_number: Annotated[str | None, typer.Option("--tracking-number")] = None,
+    location: Annotated[
+        str | None, typer.Option("--location", help="Where (UN/LOCODE or IATA code).")
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (for exceptions).")] = None,
+    carrier: Annotated[str | None, typer.Option("--carrier", help="Carrier name or SCAC.")] = None,
+    tracking_number: Annotated[
+        str | None, typer.Option("--tracking-number", help="The carrier's tracking number.")
+    ] = None,
 ) -> None:
     """Record a status event for a PO (or one of its fulfillment orders)."""
+    from orderport.model.tracking import StatusCode, StatusEvent
+    from orderport.store.tracking import TrackingError, record_status
+
+    require_partner(partner)
     event = StatusEvent(
         po_number=po_number,
         fulfillment_order=fo,
-        code=code,
+        code=StatusCode(code.value),
         at=_parse_at(at),
         location=location,
         reason=reason,
         carrier=carrier,
         tracking_number=tracking_number,
     )
-    engine = make_engine()
+    engine = open_store()
     try:
         with engine.begin() as conn:
             event_id = record_status(conn, partner, event, source="cli")
     except TrackingError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from None
+        raise PartnerInputError(str(exc)) from exc
     console.print(f"{po_number}: {code.value} recorded (event {event_id})")
 
 
-def status_show(po_number: str, partner: PartnerOpt) -> None:
+def status_show(
+    po_number: Annotated[str, typer.Argument(help="The partner's PO number.")], partner: PartnerOpt
+) -> None:
     """The PO's status history (lifecycle and tracking events) and its bookings."""
-    engine = make_engine()
+    from rich.table import Table
+
+    from orderport.store.tracking import TrackingError, bookings_for_po, status_history
+
+    require_partner(partner)
+    engine = open_store()
     try:
         with engine.begin() as conn:
             history = status_history(conn, partner, po_number)
             booked = bookings_for_po(conn, partner, po_number)
     except TrackingError as exc:
-        console.print(f"[red]{exc}[/]")
-        raise typer.Exit(1) from None
+        raise NotFoundError(str(exc)) from exc
     table = Table(title=f"status history of {po_number} ({partner})")
     for column in ("at", "code", "fulfillment order", "location", "reason", "carrier", "source"):
         table.add_column(column)
@@ -106,6 +113,7 @@ def status_show(po_number: str, partner: PartnerOpt) -> None:
             stored.source,
         )
     console.print(table)
+    console.print(f"total: {len(history)} event(s), {len(booked)} booking(s)")
     for b in booked:
         bk = b.booking
         console.print(
@@ -116,18 +124,23 @@ def status_show(po_number: str, partner: PartnerOpt) -> None:
 
 
 def _import_file(partner: str, file: Path) -> None:
-    result = ingest_tracking_file(make_engine(), file, partner, profile=_profile(partner))
+    from orderport.pipeline.tracking_intake import ingest_tracking_file
+
+    profile = _profile(partner)
+    result = ingest_tracking_file(open_store(), file, partner, profile=profile)
     if result.error is not None:
-        console.print(f"[red]{result.error}[/]")
-        raise typer.Exit(1)
+        console.print(f"[red]{result.error}[/]", soft_wrap=True)
+        raise typer.Exit(ExitCode.FINDINGS)
     for finding in result.findings:
         console.print(f"[red]{finding.location or finding.path}: {finding.message}[/]")
     console.print(f"{file.name}: {len(result.recorded)} {result.kind or ''} record(s) stored")
     if result.has_errors:
-        raise typer.Exit(1)
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
-FileOpt = Annotated[Path, typer.Option("--file", exists=True, dir_okay=False)]
+FileOpt = Annotated[
+    Path, typer.Option("--file", exists=True, dir_okay=False, help="The file to import.")
+]
 
 
 def booking_add(partner: PartnerOpt, file: FileOpt) -> None:
@@ -140,13 +153,19 @@ def status_import(partner: PartnerOpt, file: FileOpt) -> None:
     _import_file(partner, file)
 
 
-def booking_show(reference: str, partner: PartnerOpt) -> None:
+def booking_show(
+    reference: Annotated[str, typer.Argument(help="The booking reference.")], partner: PartnerOpt
+) -> None:
     """Every version of a booking."""
-    with make_engine().begin() as conn:
+    from rich.table import Table
+
+    from orderport.store.tracking import booking_history
+
+    require_partner(partner)
+    with open_store().begin() as conn:
         versions = booking_history(conn, partner, reference)
     if not versions:
-        console.print(f"[red]no booking {reference!r} for partner {partner!r}[/]")
-        raise typer.Exit(1)
+        raise NotFoundError(f"no booking {reference!r} for partner {partner!r}")
     table = Table(title=f"booking {reference} ({partner})")
     for column in ("version", "recorded", "space", "vessel/flight", "ETD", "ETA", "POs", "source"):
         table.add_column(column)
@@ -163,17 +182,24 @@ def booking_show(reference: str, partner: PartnerOpt) -> None:
             v.source,
         )
     console.print(table)
+    console.print(f"total: {len(versions)} version(s)")
 
 
 def export(
-    partner: Annotated[str | None, typer.Option("--partner", "-p")] = None,
+    partner: Annotated[
+        str | None, typer.Option("--partner", "-p", help="Partner id (its profile).")
+    ] = None,
     everyone: Annotated[bool, typer.Option("--all", help="Every partner.")] = False,
 ) -> None:
     """Render new status events and booking changes into the outbox."""
     if (partner is None) == (not everyone):
-        console.print("[red]give --partner ID or --all[/]")
-        raise typer.Exit(2)
-    summary = export_pass(make_engine(), partner, now=datetime.now(UTC), profiles=_profiles())
+        raise typer.BadParameter("give --partner ID or --all")
+    if partner is not None:
+        require_partner(partner)
+    engine = open_store()
+    from orderport.pipeline.export import export_pass
+
+    summary = export_pass(engine, partner, now=datetime.now(UTC), profiles=_profiles())
     for p in summary.partners:
         if p.error:
             console.print(f"[red]{p.partner_id}: {p.error}[/]")
@@ -182,20 +208,13 @@ def export(
                 f"{p.partner_id}: {p.status_events} status event(s), {p.booking_versions} "
                 f"booking change(s), {len(p.outbox_ids)} file(s) queued"
             )
+    console.print(
+        f"total: {sum(p.status_events for p in summary.partners)} status event(s), "
+        f"{sum(p.booking_versions for p in summary.partners)} booking change(s), "
+        f"{sum(len(p.outbox_ids) for p in summary.partners)} file(s) queued"
+    )
     if summary.errors:
-        raise typer.Exit(1)
-
-
-def alerts() -> None:
-    """Raise new exception alerts (each once) into the outbox."""
-    engine, now, profiles = make_engine(), datetime.now(UTC), _profiles()
-    raised = alerts_pass(engine, now=now, profiles=profiles)
-    for alert in raised:
-        console.print(f"{alert.partner_id}: [{alert.kind.value}] {alert.message}")
-    ops = ops_alerts_pass(engine, now, profiles)
-    for op in ops:
-        console.print(f"{op.partner_id}: [{op.kind.value}] {op.message}", markup=False)
-    console.print(f"{len(raised) + len(ops)} new alert(s)")
+        raise typer.Exit(ExitCode.FINDINGS)
 
 
 def register(app: typer.Typer) -> None:
@@ -210,4 +229,6 @@ def register(app: typer.Typer) -> None:
     app.add_typer(status_app, name="status")
     app.add_typer(booking_app, name="booking")
     app.command("export")(export)
-    app.command("alerts")(alerts)
+    from orderport.commands.alerts import register as register_alerts
+
+    register_alerts(app)

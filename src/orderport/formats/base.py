@@ -13,10 +13,11 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO, Protocol
 
+from orderport.errors import FatalForFileError
 from orderport.model import Finding, Provenance, SourceLocation
 
 
-class FormatError(Exception):
+class FormatError(FatalForFileError):
     """The file as a whole cannot be read (wrong format, broken envelope, unreadable bytes)."""
 
     def __init__(self, message: str, location: SourceLocation | None = None) -> None:

@@ -21,6 +21,7 @@ import yaml
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from orderport.errors import ConfigurationError
 from orderport.partners.errors import LocatedValueError
 from orderport.partners.plugins import TransformError, load_transform
 from orderport.partners.profile import PartnerProfile, Tier
@@ -84,7 +85,7 @@ class ProfileProblem:
         return f"{where}:{field} {self.message}"
 
 
-class ProfileError(Exception):
+class ProfileError(ConfigurationError):
     """A profile (or a directory of them) could not be loaded; ``problems`` says why."""
 
     def __init__(self, problems: list[ProfileProblem]) -> None:

@@ -21,6 +21,7 @@ from functools import cache
 from importlib.metadata import entry_points
 from typing import TYPE_CHECKING
 
+from orderport.errors import ConfigurationError
 from orderport.formats.base import RawDocument
 from orderport.model import Finding, Severity
 
@@ -34,7 +35,7 @@ BUILT_IN = {"style_color_size": "orderport.partners.examples:split_style_color_s
 TransformFunction = Callable[[RawDocument, "PartnerProfile"], RawDocument]
 
 
-class TransformError(Exception):
+class TransformError(ConfigurationError):
     """A plug-in cannot be found or loaded (a deployment problem, not the partner's file)."""
 
 

@@ -34,7 +34,7 @@ from orderport.pipeline.ingest import FileResult
 from orderport.store.acks import record_outbound
 from orderport.store.control_numbers import EnvelopeNumbers, envelope_numbers
 from orderport.store.identities import our_party, record_addressed
-from orderport.store.outbox import enqueue
+from orderport.store.outbox import answer_filename, enqueue
 
 UNSPECIFIED_ERROR = 18
 """EDIFACT 0085 code 18: unspecified error."""
@@ -164,7 +164,12 @@ def _email_envelope(inp: AnswerInput, answers: list[Answer]) -> bytes:
         subject = f"Re: {subject}".strip()
     attachments = [
         {
-            "name": f"{a.kind}_{inp.file_id}.{a.extension}",
+            "name": (
+                answer_filename(inp.result.filename, a.extension)
+                if a.kind.startswith("result_")
+                else None
+            )
+            or f"{a.kind}_{inp.file_id}.{a.extension}",
             "content_type": a.media_type,
             "data": base64.b64encode(a.content).decode("ascii"),
         }
@@ -214,6 +219,7 @@ def queue_answers(conn: Connection, inp: AnswerInput, *, now: datetime) -> list[
             extension=a.extension,
             media_type=a.media_type,
             inbound_file_id=inp.file_id,
+            answers=inp.result.filename if a.kind.startswith("result_") else None,
         )
         if a.envelope is not None and a.numbers is not None:
             record_outbound(

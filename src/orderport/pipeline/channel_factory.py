@@ -31,6 +31,7 @@ from orderport.channels import (
     SmtpSender,
     SmtpSettings,
 )
+from orderport.channels.base import CredentialsMissing
 from orderport.partners import PartnerProfile
 from orderport.partners import profile as p
 from orderport.settings import AUTHSERV_ENV, authserv_ids, smtp_env
@@ -81,11 +82,20 @@ class EnvCredentialResolver:
         return secret_from_env(prefix)
 
 
+_SECRET_KEYS = ("PASSWORD", "KEY_FILE", "KEY")
+
+
 def _secret(
     section: p.SftpChannel | p.ImapChannel, resolver: CredentialResolver | None
 ) -> ChannelSecret:
     if section.credentials_env:
-        return secret_from_env(section.credentials_env)
+        prefix = section.credentials_env
+        if not any(os.environ.get(f"{prefix}_{k}") for k in _SECRET_KEYS):
+            raise CredentialsMissing(
+                f"{section.kind} {section.host}: no credentials: set {prefix}_PASSWORD, "
+                f"{prefix}_KEY_FILE or {prefix}_KEY"
+            )
+        return secret_from_env(prefix)
     assert section.connection_id is not None  # the profile model requires one of the two
     return (resolver or EnvCredentialResolver()).resolve(section.connection_id)
 

@@ -8,6 +8,7 @@ name, so the partner ends with one copy. E-mail replies (``email_reply``) go by 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from pathlib import Path
@@ -54,8 +55,11 @@ def deliver_pending(
     ctx: IntakeContext | None = None,
     smtp: SmtpSender | None = None,
     max_attempts: int = 5,
+    progress: Callable[[int, int], None] | None = None,
 ) -> DeliverySummary:
-    """Send every pending outbox item (of one partner, or all); returns what was sent."""
+    """Send every pending outbox item (of one partner, or all); returns what was sent.
+
+    ``progress(done, total)`` is called after each item (the CLI's progress bar)."""
     context = ctx or IntakeContext(home=home)
     crash_recovery.register_owner(home)
     with engine.connect() as conn:
@@ -64,7 +68,9 @@ def deliver_pending(
     summary = DeliverySummary()
     channels: dict[str, Channel] = {}
     try:
-        for item in items:
+        for done, item in enumerate(items, start=1):
+            if progress is not None and done > 1:
+                progress(done - 1, len(items))
             try:
                 archive_bytes(home, item.content)
                 if item.kind == EMAIL_KIND:
@@ -89,6 +95,8 @@ def deliver_pending(
             with engine.begin() as conn:
                 outbox.mark_sent(conn, item.id)
             summary.sent.append(item.id)
+        if progress is not None and items:
+            progress(len(items), len(items))
     finally:
         for channel in channels.values():
             channel.close()

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
+import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -182,6 +184,14 @@ def run_demo(console: Console, home: Path | None = None) -> int:
     )
     for error in errors:
         console.print(f"[red]{error}[/]")
-    url = f"sqlite:///{home / 'orderport.db'}"
-    console.print(f"\nLook closer: ORDERPORT_DATABASE_URL={url} orderport files")
+    console.print("\nLook closer (paste as one line; no virtualenv needed):")
+    console.print(look_closer_command(home), soft_wrap=True, highlight=False, markup=False)
     return 0 if not errors else 1
+
+
+def look_closer_command(home: Path) -> str:
+    """``orderport files`` on the demo's store, by the full path of this installation's command."""
+    beside = Path(sys.executable).parent / "orderport"
+    command = str(beside) if beside.exists() else f"{sys.executable} -m orderport.cli"
+    url = f"sqlite:///{home / 'orderport.db'}"
+    return f"ORDERPORT_DATABASE_URL={shlex.quote(url)} {shlex.quote(command)} files"

@@ -17,7 +17,7 @@ import contextlib
 import logging
 import os
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -306,13 +306,21 @@ def process_files(
     *,
     home: Path,
     ctx: IntakeContext | None = None,
+    progress: Callable[[FileOutcome, int], None] | None = None,
 ) -> list[FileOutcome]:
-    """Process each file from the archive (one transaction each), then finish the channel moves."""
+    """Process each file from the archive (one transaction each), then finish the channel moves.
+
+    ``progress(outcome, total)`` is called after each file (the CLI's progress bar)."""
     context = _context(engine, home, ctx)
     outcomes: list[FileOutcome] = []
+    total = len(dict.fromkeys(file_ids))
     # Files that crashed a worker before go last, after the others are finished on their channel.
     for batch in crash_recovery.suspects_last(engine, file_ids):
-        done = [_process_one(engine, file_id, context) for file_id in batch]
+        done = []
+        for file_id in batch:
+            done.append(_process_one(engine, file_id, context))
+            if progress is not None:
+                progress(done[-1], total)
         finish_pending(engine, [o.file_id for o in done], context)
         outcomes.extend(done)
     return outcomes
@@ -633,6 +641,7 @@ def intake_pass(
     *,
     home: Path,
     ctx: IntakeContext | None = None,
+    progress: Callable[[FileOutcome, int], None] | None = None,
 ) -> IntakeSummary:
     """Claim and process every partner's files, plus whatever an earlier pass left behind."""
     context = _context(engine, home, ctx)
@@ -657,7 +666,9 @@ def intake_pass(
     ops_alerts.after_pass(engine, home, wanted, summary.errors, summary.retriable, context.profiles)
     with engine.connect() as conn:
         left = [r.id for r in ledger.waiting(conn, wanted)]
-    summary.outcomes = process_files(engine, summary.claimed + left, home=home, ctx=context)
+    summary.outcomes = process_files(
+        engine, summary.claimed + left, home=home, ctx=context, progress=progress
+    )
     return summary
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, select
 
+from orderport.reports.actions import ActionContext, ActionItem, collect_actions
 from orderport.store import tables as t
 
 TREND_DAYS = 30
@@ -70,12 +71,22 @@ class NightlyReport:
     generated_at: datetime
     partners: list[PartnerDay]
     trend: list[DayTotals]
+    actions: list[ActionItem] = field(default_factory=list)
+    """What needs an operator (held POs, rejected files, stuck claims, ...), see ``actions``."""
+
+    @property
+    def partial(self) -> bool:
+        """The report covers today, so far (it was generated before the day ended)."""
+        return self.generated_at < day_bounds(self.day)[1]
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "day": self.day.isoformat(),
             "generated_at": self.generated_at.isoformat(),
+            "partial_day": self.partial,
+            "actions": [a.as_dict(self.generated_at) for a in self.actions],
             "partners": [vars(p) for p in self.partners],
+            "totals": report_totals(self),
             "trend": [
                 {
                     "day": d.day.isoformat(),
@@ -184,7 +195,19 @@ def _findings(conn: Connection, counts: _Counts, since: datetime, until: datetim
         .join(po, po.c.id == fi.c.po_id)
         .where(fi.c.inbound_file_id.is_(None), v.c.created_at >= since, v.c.created_at < until)
     )
-    for query in (by_file, by_version):
+    # A rejected or failed file whose error stopped reading has no finding rows: count its error.
+    unread = (
+        select(f.c.partner_id, f.c.state)
+        .where(
+            f.c.received_at >= since,
+            f.c.received_at < until,
+            f.c.state.in_(("rejected", "failed")),
+            ~select(fi.c.id).where(fi.c.inbound_file_id == f.c.id).exists(),
+        )
+        .subquery()
+    )
+    file_level = select(unread.c.partner_id, ("file." + unread.c.state).label("code"))
+    for query in (by_file, by_version, file_level):
         for partner_id, code in conn.execute(query):
             found = counts.partner(partner_id).findings_by_code
             found[code] = found.get(code, 0) + 1
@@ -265,6 +288,7 @@ def collect(
     first = day - timedelta(days=trend_days - 1)
     since, until = day_bounds(first)[0], day_bounds(day)[1]
     day_start = day_bounds(day)[0]
+    generated = now or datetime.now(UTC)
     with engine.connect() as conn:
         _files(conn, counts, since, until)
         _audit(conn, counts, since, until)
@@ -273,11 +297,20 @@ def collect(
         _bookings(conn, counts, day_start, until)
         _alerts(conn, counts, day_start, until)
         _acks(conn, counts, day_start, until)
+        actions = collect_actions(conn, ActionContext(now=generated, until=until))
     partners = [counts.partners[k] for k in sorted(counts.partners)]
     for p in partners:
         p.findings_by_code = dict(sorted(p.findings_by_code.items()))
     days = [first + timedelta(days=i) for i in range(trend_days)]
-    return NightlyReport(day, now or datetime.now(UTC), partners, _trend(counts, days))
+    return NightlyReport(day, generated, partners, _trend(counts, days), actions)
+
+
+def report_totals(report: NightlyReport) -> dict[str, int]:
+    """Every partner together: the totals row of the per-partner table."""
+    totals: Counter[str] = Counter()
+    for counts in totals_by_partner(report).values():
+        totals.update(counts)
+    return dict(totals)
 
 
 def totals_by_partner(report: NightlyReport) -> dict[str, dict[str, int]]:

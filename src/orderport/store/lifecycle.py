@@ -28,6 +28,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import Connection, Row
 
+from orderport import errors
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity
 from orderport.store.canonical import canonical_document, document_hash
 from orderport.store.decide import (
@@ -101,7 +102,7 @@ PO_ON_HOLD = "store.po_on_hold"
 EXTERNAL_ID_TAKEN = "store.external_id_taken"
 
 
-class UnknownPartnerError(LookupError):
+class UnknownPartnerError(errors.UnknownPartnerError):
     """The partner has no row in ``partners``; register it with ``upsert_partner`` first."""
 
 

@@ -7,6 +7,7 @@ not yet marked sent) replaces the same file at the partner instead of adding a s
 from __future__ import annotations
 
 import hashlib
+import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -43,6 +44,32 @@ def outbox_filename(partner_id: str, kind: str, outbox_id: int, extension: str) 
     return f"{partner_id}_{kind}_{outbox_id:010d}.{extension.lstrip('.')}"
 
 
+def answer_filename(original: str, extension: str, outbox_id: int | None = None) -> str | None:
+    """``<original name>.result.<ext>`` (``.result-<id>.<ext>`` on a collision), or None when
+    the original name cannot be written on a partner's server as it is."""
+    base = original.replace("\\", "/").rsplit("/", 1)[-1].strip()
+    base = "".join("_" if unicodedata.category(ch).startswith("C") else ch for ch in base)
+    suffix = f".result-{outbox_id}" if outbox_id is not None else ".result"
+    name = f"{base}{suffix}.{extension.lstrip('.')}"
+    if not base or base.startswith(".") or len(name.encode("utf-8")) > 240:
+        return None
+    return name
+
+
+def _answer_name(
+    conn: Connection, partner_id: str, original: str, extension: str, outbox_id: int
+) -> str | None:
+    name = answer_filename(original, extension)
+    if name is None:
+        return None
+    taken = conn.execute(
+        select(outbox.c.id).where(
+            outbox.c.partner_id == partner_id, outbox.c.filename == name, outbox.c.id != outbox_id
+        )
+    ).first()
+    return answer_filename(original, extension, outbox_id) if taken else name
+
+
 def enqueue(
     conn: Connection,
     partner_id: str,
@@ -52,8 +79,12 @@ def enqueue(
     extension: str,
     media_type: str = "application/octet-stream",
     inbound_file_id: int | None = None,
+    answers: str | None = None,
 ) -> int:
-    """Queue a file for ``partner_id``; returns its outbox id."""
+    """Queue a file for ``partner_id``; returns its outbox id.
+
+    ``answers``: the name of the file this answers; the partner then gets
+    ``<that name>.result.<ext>`` (unique among its files) instead of a generated name."""
     now = datetime.now(UTC)
     new_id = conn.execute(
         outbox.insert()
@@ -71,10 +102,11 @@ def enqueue(
         )
         .returning(outbox.c.id)
     ).scalar_one()
+    named = _answer_name(conn, partner_id, answers, extension, new_id) if answers else None
     conn.execute(
         update(outbox)
         .where(outbox.c.id == new_id)
-        .values(filename=outbox_filename(partner_id, kind, new_id, extension))
+        .values(filename=named or outbox_filename(partner_id, kind, new_id, extension))
     )
     return int(new_id)
 

@@ -417,6 +417,8 @@ tracking_alerts = Table(
     Column("message", Text, nullable=False),
     Column("raised_at", UtcDateTime, nullable=False),
     Column("outbox_ids", JsonDocument, nullable=False),
+    Column("acked_at", UtcDateTime, nullable=True),
+    Column("acked_by", String(100), nullable=True),
     UniqueConstraint("partner_id", "kind", "subject"),
 )
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, delete, func, insert, select, update
 
+from orderport.errors import PartnerInputError
 from orderport.model.tracking import Booking, StatusCode, StatusEvent
 from orderport.store.canonical import document_hash
 from orderport.store.events import emit
@@ -41,7 +42,7 @@ LIFECYCLE_SOURCE = "lifecycle"
 MAX_REASON_FINDINGS = 3
 
 
-class TrackingError(ValueError):
+class TrackingError(PartnerInputError, ValueError):
     """A status event or booking names something this partner does not have."""
 
 

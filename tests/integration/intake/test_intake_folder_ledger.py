@@ -88,7 +88,7 @@ def test_sigkill_after_deliver_before_mark_leaves_one_copy(setup, engine):
     assert len(rerun.sent) == 1
     delivered = list((inbox / "outbox").iterdir())
     assert len(delivered) == 1
-    assert delivered[0].name == "acme_result_csv_0000000001.csv"
+    assert delivered[0].name == "orders.csv.result.csv"  # named after the upload
     assert b"PO-3001" in delivered[0].read_bytes()
 
 

@@ -188,7 +188,7 @@ def test_mailed_po_is_ingested_once_filed_and_answered_by_smtp(
     assert message["In-Reply-To"] == "<m1@acme.example>"
     assert str(message["Subject"]) == "Re: Bestellungen März"
     (attachment,) = list(message.iter_attachments())
-    assert attachment.get_filename() == f"result_csv_{row.id}.csv"
+    assert attachment.get_filename() == "Bestellung März.csv.result.csv"  # after the upload
     result = attachment.get_payload(decode=True).decode("utf-8-sig")
     assert "PO-4101" in result
     assert "PO-4102" in result

@@ -380,7 +380,7 @@ def test_cp1252_csv_is_read_with_the_profile_fallback_and_answered(
     assert 'Kaffeebecher "groß"' in descriptions
     assert deliver_pending(engine, home=home, ctx=ctx).failed == {}
     (name,) = remote_files(server.root / "globex" / "outbox")
-    assert name.startswith("globex_result_csv_")
+    assert name.endswith(".result.csv")  # named after the upload
     assert "BE-7001" in (server.root / "globex" / "outbox" / name).read_text(encoding="utf-8-sig")
 
 

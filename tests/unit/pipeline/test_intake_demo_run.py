@@ -20,4 +20,4 @@ def test_demo_outcome_per_drop_matches_demo_json(tmp_path: Path) -> None:
     assert len(run.delivered.sent) == len(answered)
     assert any(tmp_path.rglob("outbox/initech_ack_997_*.x12"))
     assert any(tmp_path.rglob("outbox/umbrella_contrl_*.edi"))
-    assert any(tmp_path.rglob("outbox/analysts_result_xlsx_*.xlsx"))
+    assert any(tmp_path.rglob("outbox/*.xlsx.result.xlsx"))

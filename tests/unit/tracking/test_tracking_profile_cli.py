@@ -11,6 +11,7 @@ from pydantic import ValidationError
 from tracking_helpers import make_booking, make_po, make_profile
 from typer.testing import CliRunner
 
+from orderport.cli import OrderportGroup
 from orderport.commands import tracking as tracking_commands
 from orderport.commands.tracking import register
 from orderport.store import lifecycle
@@ -47,7 +48,7 @@ def cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
         lifecycle.upsert_partner(conn, "acme", "Acme")
         lifecycle.apply(conn, "acme", make_po("PO-1"), [])
     engine.dispose()
-    app = typer.Typer()
+    app = typer.Typer(cls=OrderportGroup)  # expected errors become messages, as in `orderport`
     register(app)
     return app
 

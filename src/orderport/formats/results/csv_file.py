@@ -1,5 +1,8 @@
 """The result file as CSV: one row per finding (and per PO without findings).
 
+The columns an analyst reads come first (file, row, column, severity, message); the PO and the
+EDI coordinates (segment, element, ...; empty for spreadsheets and CSV) follow.
+
 UTF-8 with a byte-order mark and CRLF line ends so Excel opens it with the right characters;
 every text cell passes ``neutralise_cell`` because PO numbers and quoted values come from the
 partner.
@@ -17,22 +20,22 @@ from orderport.pipeline.ingest import FileResult
 
 CSV_COLUMNS: Final = (
     "file",
+    "row",
+    "column",
+    "severity",
+    "message",
     "po_number",
     "reference",
     "outcome",
     "status",
-    "severity",
     "code",
     "field",
     "sheet",
-    "row",
-    "column",
     "segment",
     "segment_position",
     "element",
     "component",
     "pointer",
-    "message",
 )
 
 
@@ -41,22 +44,22 @@ def _cells(row: ResultRow) -> list[str]:
     loc = finding.location if finding else None
     values: list[object] = [
         row.file,
+        loc.row if loc else None,
+        loc.column if loc else None,
+        finding.severity.value if finding else None,
+        finding.message if finding else None,
         row.po_number,
         row.reference,
         row.outcome,
         row.status,
-        finding.severity.value if finding else None,
         finding.code if finding else None,
         finding.path if finding else None,
         row.sheet,
-        loc.row if loc else None,
-        loc.column if loc else None,
         loc.segment if loc else None,
         loc.segment_position if loc else None,
         loc.element if loc else None,
         loc.component if loc else None,
         loc.pointer if loc else None,
-        finding.message if finding else None,
     ]
     return [
         "" if v is None else str(v) if isinstance(v, int) else neutralise_cell(str(v))

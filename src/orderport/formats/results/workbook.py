@@ -6,6 +6,14 @@ cell gets a fill (red for errors, yellow for warnings) and a comment with code a
 finding without a column marks the row's first cell. Nothing else about the analyst's cells
 changes: values, formulas, fonts, borders and number formats are left as they were.
 
+Every annotated sheet also gets a visible "Orderport findings" column after its last column,
+holding each row's messages in words, so a printed page or a screen without hover still says
+why a cell is red. Columns the reader did not know (the analyst's own "Comment" column) are
+never marked; the Summary lists them as information.
+
+The Summary reads like a checklist and fits a printed page's width (landscape, fit to width):
+row, column, what is wrong and how to fix it first; the machine details (code, JSON path) last.
+
 The "Summary" sheet goes LAST and is made the active sheet. Last, because readers without a
 configured sheet list read the first recognisable sheet: an analyst who fixes the marked cells
 and sends this very workbook back must have their orders read, not our summary. Active, so the
@@ -31,15 +39,15 @@ import openpyxl
 from openpyxl.cell.cell import Cell, MergedCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils.cell import column_index_from_string, quote_sheetname
+from openpyxl.utils.cell import column_index_from_string, get_column_letter, quote_sheetname
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from orderport.formats.base import FormatError
 from orderport.formats.results.rows import (
     ResultRow,
-    location_text,
     result_rows,
     summarise_po,
     totals,
@@ -57,6 +65,21 @@ _COLUMN_LABEL: Final = re.compile(r"([A-Z]{1,3})(?: \(.*\))?", re.DOTALL)
 _MAX_COLUMN: Final = 16384  # XFD
 _MAX_ROW: Final = 1_048_576
 _MAX_COMMENT: Final = 32_000  # Excel keeps at most 32,767 characters in a comment
+FINDINGS_HEADER: Final = "Orderport findings"
+INFO_CODES: Final = frozenset({"read.unknown_column"})
+"""Findings about columns we did not use: reported in the Summary, never marked in the sheet."""
+_FIXES: Final = {
+    "read.date": "Write the date as YYYY-MM-DD (e.g. 2026-11-20), or as a real date cell.",
+    "read.decimal": "Write a plain number with a dot for decimals (2.50).",
+    "read.boolean": "Write yes or no.",
+    "read.missing_po_number": "Fill in the PO number on this row.",
+    "read.inconsistent_po_value": "Give this column the same value on every row of the PO.",
+    "read.po_not_contiguous": "Keep all rows of one PO together.",
+    "read.unknown_column": "Nothing to do: the column is not read (rename it to use it).",
+    "schema.pattern": "Enter the value in the format the message names.",
+    "schema.required": "Fill in this value.",
+}
+_DEFAULT_FIX: Final = "Correct the value as the message says and send the file again."
 
 
 @dataclass
@@ -139,7 +162,7 @@ def _annotate(book: Workbook, rows: list[ResultRow]) -> dict[int, tuple[str, str
     marks: dict[tuple[str, str], tuple[Cell, _Mark]] = {}
     placed: dict[int, tuple[str, str]] = {}
     for index, row in enumerate(rows):
-        if row.finding is None:
+        if row.finding is None or row.finding.code in INFO_CODES:
             continue
         ws = _worksheet(book, row.sheet)
         cell = _target(ws, row) if ws is not None else None
@@ -150,7 +173,52 @@ def _annotate(book: Workbook, rows: list[ResultRow]) -> dict[int, tuple[str, str
         placed[index] = key
     for cell, mark in marks.values():
         _mark(cell, mark)
+    _findings_columns(book, [m for _, m in marks.values()], [c for c, _ in marks.values()])
     return placed
+
+
+def _header_row(ws: Worksheet, first_marked: int) -> int:
+    """The column headings' row: the first with two or more values (a title row has one)."""
+    for cells in ws.iter_rows(min_row=ws.min_row, max_row=max(ws.min_row, first_marked - 1)):
+        if sum(1 for c in cells if c.value is not None) >= 2:
+            return cells[0].row or ws.min_row
+    return ws.min_row
+
+
+def how_to_fix(finding: Finding) -> str:
+    """Plain advice for a finding's code (the message says what exactly is wrong)."""
+    return _FIXES.get(finding.code, _DEFAULT_FIX)
+
+
+def _findings_columns(book: Workbook, marks: list[_Mark], cells: list[Cell]) -> None:
+    """One visible column per annotated sheet, after its last column, with each row's messages."""
+    by_sheet: dict[str, dict[int, list[tuple[Cell, Finding]]]] = {}
+    for cell, mark in zip(cells, marks, strict=True):
+        rows = by_sheet.setdefault(cell.parent.title, {})
+        rows.setdefault(cell.row, []).extend((cell, f) for f in mark.findings)
+    for title, rows in by_sheet.items():
+        ws = book[title]
+        column = ws.max_column + 1
+        header = ws.cell(row=_header_row(ws, min(rows)), column=column)
+        header.value = FINDINGS_HEADER
+        header.data_type = "s"
+        header.font = Font(bold=True)
+        for row, found in sorted(rows.items()):
+            lines = [
+                f"{f.severity.value.upper()} in {cell.column_letter}: {f.message}"
+                for cell, f in found
+            ]
+            target = ws.cell(row=row, column=column)
+            if not isinstance(target, Cell):
+                continue
+            text = "\n".join(lines)
+            if len(text) > _MAX_COMMENT:
+                text = text[: _MAX_COMMENT - 40] + "\n... (more in the Summary sheet)"
+            target.value = neutralise_cell(text)
+            target.data_type = "s"
+            target.alignment = Alignment(wrap_text=True, vertical="top")
+            target.fill = ERROR_FILL if any(f.is_error for _, f in found) else WARNING_FILL
+        ws.column_dimensions[get_column_letter(column)].width = 60
 
 
 def _free_title(book: Workbook) -> str:
@@ -180,14 +248,17 @@ def _write(ws: Worksheet, row: int, values: list[str | int], bold: bool = False)
 
 _PO_HEADER: Final = ["Purchase order", "Where", "Outcome", "Status", "Errors", "Warnings"]
 _FINDING_HEADER: Final = [
+    "Row",
+    "Column",
+    "What is wrong",
+    "How to fix",
     "Severity",
-    "Code",
     "Purchase order",
     "Cell",
-    "Location",
-    "Field",
-    "Message",
+    "Code",
+    "JSON path",
 ]
+_FINDING_WIDTHS: Final = (6, 18, 48, 34, 9, 14, 8, 18, 20)
 
 
 def _summary(
@@ -228,32 +299,43 @@ def _summary(
         )
     line += 2
     _write(ws, line, list(_FINDING_HEADER), bold=True)
+    header_row = line
     for index, row in enumerate(rows):
         finding = row.finding
         if finding is None:
             continue
         line += 1
         sheet, coordinate = placed.get(index, ("", ""))
+        loc = finding.location
+        severity = "info" if finding.code in INFO_CODES else finding.severity.value
         cells = _write(
             ws,
             line,
             [
-                finding.severity.value,
-                finding.code,
+                loc.row if loc is not None and loc.row is not None else "",
+                (loc.column or "") if loc is not None else "",
+                finding.message,
+                how_to_fix(finding),
+                severity,
                 row.po_number or "",
                 coordinate,
-                location_text(finding.location, row.sheet),
+                finding.code,
                 finding.path,
-                finding.message,
             ],
         )
         if coordinate:
             link = f"{quote_sheetname(sheet)}!{coordinate}"
-            cells[3].hyperlink = Hyperlink(ref=cells[3].coordinate, location=link)
-            cells[3].font = Font(color="FF0563C1", underline="single")
-        cells[6].alignment = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDEFG", (16, 26, 18, 16, 30, 30, 80), strict=True):
-        ws.column_dimensions[letter].width = width
+            cells[6].hyperlink = Hyperlink(ref=cells[6].coordinate, location=link)
+            cells[6].font = Font(color="FF0563C1", underline="single")
+        for cell in cells:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for index, width in enumerate(_FINDING_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     return ws
 
 

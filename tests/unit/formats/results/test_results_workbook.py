@@ -38,6 +38,19 @@ def values(ws: Worksheet) -> dict[str, Any]:
     return {c.coordinate: c.value for row in ws.iter_rows() for c in row if c.value is not None}
 
 
+def original_part(book_ws: Worksheet, before: Worksheet) -> dict[str, Any]:
+    """The annotated sheet's values inside the original's columns (ours go after them)."""
+    last = before.max_column
+    return {k: v for k, v in values(book_ws).items() if book_ws[k].column <= last}
+
+
+def findings_column(ws: Worksheet, before: Worksheet) -> dict[int, str]:
+    """Row -> text of the "Orderport findings" column added after the original's columns."""
+    column = before.max_column + 1
+    cells = next(ws.iter_cols(min_col=column, max_col=column))
+    return {c.row: str(c.value) for c in cells if c.value is not None}
+
+
 def fill_of(ws: Worksheet, coordinate: str) -> str | None:
     cell = ws[coordinate]
     return cell.fill.fgColor.rgb if cell.fill.fill_type == "solid" else None
@@ -75,17 +88,29 @@ def test_cells_of_an_errors_workbook_are_marked(check_sample: Check, samples: Pa
     assert book.active.title == "Summary"
     orders = sheet(book, "Orders")
     comments = marked(orders)
-    assert set(comments) == {"F3", "B4", "C4", "G2"}
+    # The analyst's own "Comment" column (G) is not one we read: never marked.
+    assert set(comments) == {"F3", "B4", "C4"}
     assert "schema.pattern" in comments["F3"]
     assert '"ten"' in comments["F3"]
     assert "ERROR read.inconsistent_po_value" in comments["B4"]
     assert "next week" in comments["B4"]
     assert "EUR" in comments["C4"]
-    assert comments["G2"].startswith("WARNING read.unknown_column")
-    assert [fill_of(orders, c) for c in ("F3", "B4", "C4", "G2")] == [RED, RED, RED, YELLOW]
+    assert [fill_of(orders, c) for c in ("F3", "B4", "C4")] == [RED, RED, RED]
+    assert fill_of(orders, "G2") is None
     assert fill_of(orders, "A3") is None
     assert fill_of(orders, "F4") is None
-    assert values(orders) == values(sheet(load(original), "Orders"))
+    before = sheet(load(original), "Orders")
+    assert original_part(orders, before) == values(before)
+    # A visible column says, on every marked row, what is wrong (readable when printed).
+    column = findings_column(orders, before)
+    assert column[2] == "Orderport findings"
+    assert set(column) == {2, 3, 4}
+    assert '"ten"' in column[3]
+    assert "next week" in column[4]
+    assert "EUR" in column[4]
+    summary = summary_rows(book)
+    info = [r for r in summary if r[4] == "info"]
+    assert [(r[1], r[7]) for r in info] == [("G (Comment)", "read.unknown_column")]
 
 
 def test_summary_lists_pos_and_findings(
@@ -96,17 +121,40 @@ def test_summary_lists_pos_and_findings(
     rows = summary_rows(book)
     assert rows[0][0] == "Orderport result for dates_and_text.xlsx"
     header = rows.index(
-        ("Purchase order", "Where", "Outcome", "Status", "Errors", "Warnings", None)
+        ("Purchase order", "Where", "Outcome", "Status", "Errors", "Warnings", None, None, None)
     )
     assert rows[header + 1][:6] == ("PO-8101", "sheet Sheet1, rows 2-3", None, None, 0, 1)
     assert rows[header + 2][:6] == ("PO-8102", "sheet Sheet1, rows 4", None, None, 2, 0)
-    listed = {(r[1], r[3]) for r in rows if r[0] in ("error", "warning")}
-    assert listed == {("read.unknown_column", "I1"), ("read.date", "B4"), ("read.date", "C4")}
+    # Plain-language columns first, the JSON path last.
+    findings_header = (
+        "Row",
+        "Column",
+        "What is wrong",
+        "How to fix",
+        "Severity",
+        "Purchase order",
+        "Cell",
+        "Code",
+        "JSON path",
+    )
+    start = rows.index(findings_header)
+    listed = {(r[4], r[7], r[6]) for r in rows[start + 1 :]}
+    assert listed == {
+        ("info", "read.unknown_column", None),
+        ("error", "read.date", "B4"),
+        ("error", "read.date", "C4"),
+    }
+    assert all(r[2] and r[3] for r in rows[start + 1 :])
     ws = sheet(book, "Summary")
     link = next(c for row in ws.iter_rows() for c in row if c.value == "B4")
     assert link.hyperlink is not None
     assert link.hyperlink.location == "'Sheet1'!B4"
-    assert set(marked(sheet(book, "Sheet1"))) == {"I1", "B4", "C4"}
+    assert set(marked(sheet(book, "Sheet1"))) == {"B4", "C4"}
+    # It prints on pages one wide.
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1
+    assert ws.sheet_properties.pageSetUpPr is not None
+    assert ws.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_libreoffice_workbook_keeps_its_formatting(libreoffice_errors: Path) -> None:
@@ -123,7 +171,10 @@ def test_libreoffice_workbook_keeps_its_formatting(libreoffice_errors: Path) -> 
     assert "'soon' is not a date" in comments["B5"]
     assert all(fill_of(orders, c) == RED for c in comments)
     # The analyst's own formatting, comment, formula and merged title are kept.
-    assert values(orders) == values(before)
+    assert original_part(orders, before) == values(before)
+    column = findings_column(orders, before)
+    assert column[2] == "Orderport findings"  # on the headings' row, not the merged title's
+    assert "quantity is required" in column[4]
     assert orders["H3"].value == "=SUM(E3:E6)"
     assert fill_of(orders, "A2") == fill_of(before, "A2") == "FF1F4E78"
     assert orders["A2"].font.b
@@ -140,7 +191,8 @@ def test_libreoffice_workbook_keeps_its_formatting(libreoffice_errors: Path) -> 
 
 
 def test_annotated_workbook_reads_back_the_same(libreoffice_errors: Path, tmp_path: Path) -> None:
-    """Sent back unchanged, the annotated copy gives the same POs: the summary is not read."""
+    """Sent back unchanged, the annotated copy gives the same POs: the summary is not read, and
+    our findings column only adds a warning that it is not a known column."""
     result = check_file(libreoffice_errors)
     copy = tmp_path / libreoffice_errors.name
     copy.write_bytes(annotate_workbook(libreoffice_errors.read_bytes(), result))
@@ -148,7 +200,17 @@ def test_annotated_workbook_reads_back_the_same(libreoffice_errors: Path, tmp_pa
     assert again.error is None
 
     def shape(r: FileResult) -> list[tuple[str | None, list[tuple[str, SourceLocation | None]]]]:
-        return [(p.po_number, [(f.code, f.location) for f in p.findings]) for p in r.pos]
+        return [
+            (
+                p.po_number,
+                [
+                    (f.code, f.location)
+                    for f in p.findings
+                    if not (f.location and "Orderport findings" in (f.location.column or ""))
+                ],
+            )
+            for p in r.pos
+        ]
 
     assert shape(again) == shape(result)
 
@@ -242,7 +304,7 @@ def test_refused_workbook_gets_a_summary_only_workbook(
     assert book.sheetnames == ["Summary"]
     rows = summary_rows(book)
     assert any(isinstance(r[0], str) and reason in r[0] for r in rows)
-    assert rows[-1][:4] == ("error", "read.file", None, None)
+    assert (rows[-1][4], rows[-1][7]) == ("error", "read.file")
     assert_summary_is_safe(book)
 
 
@@ -292,7 +354,11 @@ def test_overlong_and_unplaceable_findings(libreoffice_errors: Path) -> None:
     comment = marked(sheet(book, "Orders"))["A3"]
     assert len(comment) <= 32_767
     assert comment.endswith("(more in the Summary sheet)")
-    listed = [r for r in summary_rows(book) if r[1] == "rule.elsewhere"]
+    listed = [r for r in summary_rows(book) if r[7] == "rule.elsewhere"]
     assert len(listed) == 1
-    assert listed[0][3] is None  # no cell to link to
-    assert "row 2000000" in listed[0][4]
+    assert listed[0][6] is None  # no cell to link to
+    assert listed[0][0] == 2_000_000
+    shown = findings_column(
+        sheet(book, "Orders"), sheet(load(libreoffice_errors.read_bytes()), "Orders")
+    )
+    assert len(shown[3]) <= 32_767
