@@ -86,10 +86,25 @@ async def post_canonical(request: Request, who: PartnerCaller) -> JSONResponse:
     )
 
 
+RESULT_MEDIA_TYPES = (
+    "text/csv",
+    "application/json",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/edi-x12",
+    "application/edifact",
+)
+"""What an upload can be answered with: the answers a channel partner gets (pipeline.answers)."""
+
+
 @router.post(
     "/files",
     summary="Upload a file in any supported format; answered with the partner's result file",
-    responses={200: {"description": "the result file a channel partner gets"}},
+    responses={
+        200: {
+            "description": "the result file a channel partner gets, in that partner's format",
+            "content": {media: {} for media in RESULT_MEDIA_TYPES},
+        }
+    },
 )
 async def upload(
     request: Request,

@@ -14,7 +14,6 @@ from orderport.api.requests_log import Answer
 from orderport.api.submission import (
     Processed,
     duplicate_message,
-    duplicate_status,
     finding_json,
     handle_json,
     resent_refusal,
@@ -26,13 +25,18 @@ router = APIRouter(tags=["Inspectorio (seed 003) and Loupe (seed 004)"])
 _STORED = (Outcome.CREATED, Outcome.UPDATED, Outcome.HELD, Outcome.CANCELED)
 
 
+def _resent_status(processed: Processed) -> int:
+    """A body refused before is "not accepted" (400) again in these APIs' terms; else 409."""
+    return 400 if processed.first_refused else 409
+
+
 def render_inspectorio(processed: Processed) -> Answer:
     """``{"data": {...}}`` on success; ``{"errorCode", "message", "errors": {pointer: [..]}}``."""
     if processed.duplicate:
         message = duplicate_message(processed)
         code = "VALIDATION_ERROR" if processed.first_refused else "DUPLICATE"
         return resent_refusal(processed) or Answer(
-            duplicate_status(processed), {"errorCode": code, "message": message, "errors": {}}
+            _resent_status(processed), {"errorCode": code, "message": message, "errors": {}}
         )
     view = processed.pos[0] if processed.pos else None
     po = view.result if view else None
@@ -63,7 +67,10 @@ def render_inspectorio(processed: Processed) -> Answer:
         "version": stored.current_version,
         "findings": findings,
     }
-    status = 201 if po.outcome is Outcome.CREATED else 200
+    first_stored = po.outcome is Outcome.CREATED or (
+        po.outcome is Outcome.HELD and stored.current_version == 1
+    )
+    status = 201 if first_stored else 200
     return Answer(status, {"data": data, "requestId": processed.file_id})
 
 
@@ -72,7 +79,7 @@ def render_loupe(processed: Processed) -> Answer:
     if processed.duplicate:
         message = duplicate_message(processed)
         return resent_refusal(processed) or Answer(
-            duplicate_status(processed),
+            _resent_status(processed),
             {"success": False, "errors": [{"field": None, "message": message}]},
         )
     orders: list[dict[str, Any]] = []

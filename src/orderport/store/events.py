@@ -18,6 +18,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from orderport.store.outbox import enqueue
 from orderport.store.tables import partner_events, webhook_deliveries, webhook_subscriptions
+from orderport.store.types import without_nul
 
 EVENT_TYPES = (
     "po.accepted",
@@ -117,18 +118,6 @@ def emit(conn: Connection, partner_id: str, event_type: str, data: dict[str, Any
     emit_many(conn, partner_id, [(event_type, data)])
 
 
-def _clean(value: Any) -> Any:  # noqa: ANN401 (JSON)
-    """JSON without NUL characters: PostgreSQL's jsonb cannot hold one (a partner's PO number
-    may carry one; the event must not fail the transaction of the change it reports)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "\ufffd")
-    if isinstance(value, dict):
-        return {_clean(k): _clean(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_clean(v) for v in value]
-    return value
-
-
 def emit_many(
     conn: Connection, partner_id: str, events: Sequence[tuple[str, dict[str, Any]]]
 ) -> list[int]:
@@ -136,7 +125,7 @@ def emit_many(
     event ids when webhooks were queued (an empty list when the partner has no subscription)."""
     if not events:
         return []
-    events = [(event_type, _clean(data)) for event_type, data in events]
+    events = [(event_type, without_nul(data)) for event_type, data in events]
     now = datetime.now(UTC)
     subs = subscriptions(conn, partner_id)
     if not subs:  # nobody to call: one multi-row insert (a big file's POs cost little)

@@ -17,6 +17,7 @@ creating the same new PO at once: the second fails with an IntegrityError and is
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -30,6 +31,7 @@ from sqlalchemy.engine import Connection, Row
 
 from orderport import errors
 from orderport.model import Finding, OnErrors, PurchaseOrder, Purpose, Severity
+from orderport.model.types import IDENTIFIER_PATTERN
 from orderport.store.canonical import canonical_document, document_hash
 from orderport.store.decide import (
     CHANGE_OF_UNKNOWN_PO,
@@ -56,7 +58,10 @@ from orderport.store.tables import (
     purchase_orders,
 )
 from orderport.store.tables import findings as findings_table
-from orderport.store.types import utcnow
+from orderport.store.types import utcnow, without_nul
+
+_IDENTIFIER = re.compile(IDENTIFIER_PATTERN)
+"""A PO number that can identify a stored PO: no control characters, no blank at either end."""
 
 __all__ = [
     "CHANGE_OF_UNKNOWN_PO",
@@ -214,7 +219,7 @@ PO_NUMBER_MAX = 100
 def storable_po_number(document: dict[str, Any]) -> str | None:
     """The PO number of a document as read, when it can identify a stored PO at all."""
     number = document.get("po_number")
-    if isinstance(number, str) and number.strip() and len(number) <= PO_NUMBER_MAX:
+    if isinstance(number, str) and len(number) <= PO_NUMBER_MAX and _IDENTIFIER.fullmatch(number):
         return number
     return None
 
@@ -239,7 +244,7 @@ def apply_as_read(
     number = storable_po_number(document)
     if number is None:
         return ApplyResult(Outcome.REJECTED, None, None, None, found)
-    as_read = json.loads(json.dumps(document, default=str))
+    as_read = without_nul(json.loads(json.dumps(document, default=str)))
     options = as_read.get("options")
     wants_reject = isinstance(options, dict) and options.get("on_errors") == OnErrors.REJECT.value
     head = PoHead(

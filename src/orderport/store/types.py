@@ -18,6 +18,19 @@ from sqlalchemy.types import TypeDecorator, TypeEngine
 JsonDocument = JSON().with_variant(JSONB(), "postgresql")
 """JSON on SQLite, JSONB on PostgreSQL."""
 
+
+def without_nul(value: Any) -> Any:  # noqa: ANN401 (JSON)
+    """JSON with every NUL character replaced by U+FFFD: PostgreSQL's jsonb and text cannot hold
+    one, and a partner's value (a document kept as read, an event about it) may carry one."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {without_nul(k): without_nul(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [without_nul(v) for v in value]
+    return value
+
+
 BigId = BigInteger().with_variant(Integer(), "sqlite")
 """64-bit surrogate keys; SQLite needs INTEGER for its rowid alias."""
 

@@ -150,9 +150,10 @@ def test_3pl_held_po_is_corrected_by_put_then_approved_and_canceled(api: Api) ->
 def test_inspectorio_seed_example_is_answered_in_inspectorio_style(api: Api) -> None:
     example = (FIXTURES / "seed003_purchase_order_post_example.json").read_bytes()
     with api.client("inspectorio") as http:
-        refused = http.post("/api/inspectorio/purchase-orders", content=example, headers=JSON)
+        held = http.post("/api/inspectorio/purchase-orders", content=example, headers=JSON)
         # The seed's own example breaks the seed's rules (carton_quantity >= 1, and item_123
-        # on three lines); corrected, the same body is created.
+        # on three lines): it is stored on hold as read, with every finding located; the
+        # corrected body updates it off hold.
         doc = json.loads(example)
         del doc["po_status"]  # "canceled" would cancel a PO we never had
         for index, line in enumerate(doc["lines"]):
@@ -173,13 +174,19 @@ def test_inspectorio_seed_example_is_answered_in_inspectorio_style(api: Api) -> 
         ]
         created = http.post("/api/inspectorio/purchase-orders", json=doc)
         again = http.post("/api/inspectorio/purchase-orders", json=doc)
-    assert refused.status_code == 400
-    errors = refused.json()["errors"]
-    assert refused.json()["errorCode"] == "VALIDATION_ERROR"
+    assert held.status_code == 201, held.text
+    data = held.json()["data"]
+    assert (data["po_number"], data["status"], data["outcome"]) == ("po_1", "on_hold", "held")
+    errors: dict[str, list[str]] = {}
+    for f in data["findings"]:
+        if f["severity"] == "error":
+            errors.setdefault(f.get("pointer", ""), []).append(f["message"])
     assert "0 is less than the minimum of 1" in errors["/packaging_details/0/carton_quantity"][0]
     assert "/lines/1/item/custom_id" in errors
-    assert created.status_code == 201, created.text
-    assert created.json()["data"]["po_number"] == "po_1"
+    assert created.status_code == 200, created.text
+    corrected = created.json()["data"]
+    assert (corrected["po_number"], corrected["outcome"]) == ("po_1", "updated")
+    assert corrected["status"] != "on_hold"
     assert again.status_code == 409
     assert "duplicate" in again.json()["message"]
 
@@ -248,7 +255,7 @@ def test_a_refused_body_sent_to_another_api_is_refused_in_that_apis_style(api: A
         other = http.post("/api/external/purchaseorders/submit", content=body, headers=JSON)
     assert first.status_code == 422
     assert again.json() == first.json()
-    assert other.status_code == 422
+    assert other.status_code == 400  # "not accepted", in Loupe's terms, as the first time
     assert other.json()["success"] is False
     assert "refused" in other.json()["errors"][0]["message"]
     assert "duplicate" not in other.text

@@ -272,6 +272,28 @@ def test_only_a_po_without_po_number_is_refused_unstored(engine: Engine, tmp_pat
     assert (po.outcome, po.status) == (Outcome.REJECTED, None)
 
 
+def test_nul_characters_never_reach_the_database(engine: Engine, tmp_path: Path) -> None:
+    """PostgreSQL text and jsonb cannot hold NUL: a PO number with one cannot identify a PO
+    (refused unstored), and a document held as read keeps its other values with U+FFFD."""
+    register(engine, "acme")
+    nul_number = tmp_path / "nul-number.json"
+    nul_number.write_text('{"po_number": "A\\u0000B", "lines": null}', "utf-8")
+    [po] = ingest_file(engine, nul_number, "acme", PROFILES["acme"]).pos
+    assert (po.outcome, po.status) == (Outcome.REJECTED, None)
+    nul_text = tmp_path / "nul-text.json"
+    nul_text.write_text(
+        '{"po_number": "PO-NUL", "lines": [{"line_number": 1, "sku": "S",'
+        ' "description": "a\\u0000b", "quantity": "ten"}]}',
+        "utf-8",
+    )
+    [held] = ingest_file(engine, nul_text, "acme", PROFILES["acme"]).pos
+    assert (held.outcome, held.status) == (Outcome.HELD, PoStatus.ON_HOLD)
+    with engine.begin() as conn:
+        stored = get_po(conn, "acme", "PO-NUL")
+        assert stored is not None
+        assert stored.document["lines"][0]["description"] == "a\ufffdb"
+
+
 def test_a_missing_item_with_unmapped_columns_names_them_for_an_alias(tmp_path: Path) -> None:
     path = tmp_path / "orders.csv"
     path.write_text("po_number,quantity,ship_to_location_id,Zzyzx\nPO-1,3,DC-1,ABC-1\n", "utf-8")

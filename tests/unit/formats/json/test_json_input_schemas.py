@@ -104,6 +104,7 @@ def test_canonical_passes_through_with_a_pointer_for_every_path() -> None:
     }
     pointers = {path: loc.pointer for path, loc in raw.provenance.locations.items()}
     assert pointers == {
+        "$": "",  # the PO's own object: where a finding on a missing field points
         "$.po_number": "/po_number",
         "$.lines": "/lines",
         "$.lines[0]": "/lines/0",
