@@ -130,3 +130,17 @@ def suggest_uom(value: str) -> str | None:
     choices = {**{c: c for c in units.codes}, **units.synonyms}
     found = process.extractOne(value.upper(), choices.keys(), score_cutoff=70)
     return choices[found[0]] if found else None
+
+
+STATE_REQUIRED_COUNTRIES = frozenset(
+    {"US", "CA", "AU", "BR", "MX", "IN", "CN", "JP", "MY", "AR", "AE", "ID", "KR", "TH"}
+)
+"""Countries whose postal addresses need a state, province or prefecture for delivery.
+
+Elsewhere (most of Europe, for one) an address has no province line, so an address rule that
+demands one everywhere would hold every such order."""
+
+
+def state_required(country: str | None) -> bool:
+    """Whether an address in ``country`` (alpha-2, or unknown: None) must name its province."""
+    return country is None or country in STATE_REQUIRED_COUNTRIES

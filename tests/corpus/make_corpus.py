@@ -124,7 +124,7 @@ def csv_files() -> None:
                     {
                         "buyer_sku": "AS54888",
                         "quantity": "5",
-                        "uom": "Each",
+                        "uom": "EA",  # "Each" as sent: a UN/ECE Rec 20 synonym
                         "unit_cost": {"amount": "1250.00"},
                         "requested_delivery_date": "2024-04-05",
                     },
@@ -151,7 +151,7 @@ def csv_files() -> None:
                         "buyer_sku": "1000",
                         "description": "Surface Pro",
                         "quantity": "2",
-                        "uom": "ea",
+                        "uom": "EA",
                         "unit_cost": {"amount": "999.00"},
                         "requested_delivery_date": "2024-04-05",
                     }
@@ -228,8 +228,6 @@ def csv_files() -> None:
                 ],
             }
         ],
-        needs="hand work: read right, but the address rule (seed 004, all or nothing) wants a "
-        "province, which French addresses do not have",
     )
     text_file(
         "es_tabuladores.tsv",

@@ -8,15 +8,20 @@ the sample lacks become commented defaults to fill in.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
+from orderport.formats.base import FormatError
 from orderport.formats.csv_reader import sniff_table_delimiter
+from orderport.formats.edifact import interchange_key as edifact_key
 from orderport.formats.tabular.dates import DAY_FIRST, ISO, MONTH_FIRST, TEXT_MONTHS
+from orderport.formats.x12 import interchange_key as x12_key
 from orderport.pipeline.ingest import FileResult, check_file
+from orderport.validation.completeness import SHIP_TO_REQUIRED
 
 _MATCHED = re.compile(
     r"column '(?P<label>.*)' was read as (?P<column>\w+) \(header vocabulary: '(?P<word>.*?)'\)"
@@ -43,6 +48,10 @@ class Draft:
     json_variant: str | None = None
     todo_defaults: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    edi_sender: str | None = None
+    """The interchange sender (ISA06 / UNB 0004) of an EDI sample: the partner's identity."""
+    needs_ship_to: bool = False
+    """The sample names no ship-to: the profile must give a default or every PO is held."""
 
     @property
     def tier(self) -> str:
@@ -93,6 +102,11 @@ def learn(path: Path, partner: str) -> tuple[Draft, FileResult]:
         formats = ", ".join(_quote(f) for f in DATE_FORMATS[day_first])
         note = order.message + (" - CHECK THIS" if order.code.endswith("assumed") else "")
         target.append(("date_formats", f"[{formats}]", note))
+    if fmt in ("x12", "edifact"):
+        envelope = path.read_bytes()[:4096]
+        with contextlib.suppress(ValueError, IndexError, FormatError):
+            draft.edi_sender = (x12_key if fmt == "x12" else edifact_key)(envelope)[0] or None
+    draft.needs_ship_to = SHIP_TO_REQUIRED in codes
     if fmt == "json" and result.pos and result.pos[0].reference:
         draft.json_variant = result.pos[0].reference.split("#", 1)[0]
     required = {f.path for f in findings if f.code == "schema.required"}
@@ -156,6 +170,14 @@ def render(draft: Draft, source: Path) -> str:
     elif draft.todo_defaults:
         out.append("# The sample lacks " + ", ".join(draft.todo_defaults) + ": add a mapping")
         out.append("# section with defaults (tier: assisted) if every file will lack them.")
+    if draft.edi_sender:
+        out.append("edi:")
+        out.append(f"  interchange_id: {_quote(draft.edi_sender)}  # the sample's envelope sender")
+    if draft.needs_ship_to:
+        out.append("options:")
+        out.append("  # default_ship_to: {location_id: TODO}  # the sample names no ship-to:")
+        out.append("  # without a default every PO is held (rule.ship_to_required)")
+        out.append("  {}")
     for note in draft.notes:
         out.append(f"# NOTE: {note}")
     return "\n".join(out) + "\n"

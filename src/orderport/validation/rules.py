@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from orderport.codelists import state_required
 from orderport.model.findings import Finding, Severity
 from orderport.model.provenance import Provenance
 from orderport.model.purchase_order import (
@@ -291,7 +292,10 @@ def _check_address(address: Address | None, name: str, out: RuleOutput) -> None:
     fields = address.model_dump(exclude_none=True)
     if not fields:
         return
+    country = fields.get("country")
     for required in ADDRESS_REQUIRED:
+        if required == "province" and not state_required(country):
+            continue
         if required not in fields:
             out.error(
                 "address_incomplete",
@@ -308,7 +312,8 @@ def _check_address(address: Address | None, name: str, out: RuleOutput) -> None:
 
 
 def check_addresses(po: PurchaseOrder, out: RuleOutput) -> None:
-    """Seed 004: an address is all or nothing (line2 optional)."""
+    """Seed 004: an address is all or nothing (line2 optional; the province only where the
+    country's addresses have one, ``codelists.state_required``)."""
     _check_address(po.ship_to, "ship_to", out)
     _check_address(po.bill_to, "bill_to", out)
 
