@@ -35,12 +35,14 @@ def _uv() -> str:
     return found
 
 
-def _run(args: list[str], cwd: Path, timeout: int = 180) -> subprocess.CompletedProcess[str]:
+def _run(
+    args: list[str], cwd: Path, timeout: int = 180, ok: tuple[int, ...] = (0,)
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ORDERPORT_", "PYTHON"))}
     result = subprocess.run(
         args, cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout, check=False
     )
-    assert result.returncode == 0, f"{args}: {result.stdout[-2000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode in ok, f"{args}: {result.stdout[-2000:]}\n{result.stderr[-3000:]}"
     return result
 
 
@@ -67,14 +69,16 @@ def test_wheel_runs_demo_and_converts_every_json_shape_outside_the_repo(tmp_path
     assert "store now holds" in demo.stdout
     for name, po_number in SHAPES.items():
         shutil.copy2(ROOT / "sample_files" / "json" / name, elsewhere / name)
-        converted = json.loads(_run([orderport, "convert", name], elsewhere).stdout)
+        # Exit 1 is "findings": an Inspectorio PO names no ship-to, and with no profile (no
+        # default ship-to) it is held for that; every other finding would be a reading failure.
+        converted = json.loads(_run([orderport, "convert", name], elsewhere, ok=(0, 1)).stdout)
         assert converted["error"] is None, converted
         assert [po["po_number"] for po in converted["purchase_orders"]] == [po_number]
         assert not [
             f
             for po in converted["purchase_orders"]
             for f in po["findings"]
-            if f["severity"] == "error"
+            if f["severity"] == "error" and f["code"] != "rule.ship_to_required"
         ]
     installed = subprocess.run(
         [str(python), "-c", "import orderport, sys; print(orderport.__file__)"],

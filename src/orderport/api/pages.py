@@ -121,6 +121,7 @@ class _Result:
     name: str
     state_words: str
     refused: bool
+    held: bool = False
     file_error: str | None = None
     pos: list[_Po] = field(default_factory=list)
     answers: list[dict[str, Any]] = field(default_factory=list)
@@ -159,6 +160,7 @@ async def analyst_upload(
         name=name,
         state_words=_STATE_WORDS.get(state_value, state_value),
         refused=state_value in ("rejected", "failed") or answer.status_code >= 400,
+        held=state_value == "held",
     )
     if "errors" in data and "title" in data:  # a problem: the file could not be read at all
         result.file_error = str(data.get("detail"))
