@@ -23,7 +23,7 @@ from enum import StrEnum
 from sqlalchemy import Connection, Engine, exists, insert, select
 
 from orderport.formats.results.safety import neutralise_cell
-from orderport.partners import PartnerProfile, load_profiles
+from orderport.partners import PartnerProfile, load_valid_profiles
 from orderport.partners.profile import Alerts
 from orderport.pipeline.answers import EMAIL_KIND
 from orderport.store import acks
@@ -72,7 +72,8 @@ def alerts_pass(
     profiles: Mapping[str, PartnerProfile] | None = None,
 ) -> list[Alert]:
     """Raise every new alert of every partner with a profile; returns those raised now."""
-    known = dict(load_profiles() if profiles is None else profiles)
+    # A broken profile leaves out only its partner (the intake pass reports it).
+    known = dict(load_valid_profiles()[0] if profiles is None else profiles)
     raised: list[Alert] = []
     with engine.connect() as conn:
         stored = sorted(set(conn.execute(select(partners.c.id)).scalars()) & set(known))

@@ -33,7 +33,7 @@ from orderport.formats.outbound_registry import (
 )
 from orderport.model import PurchaseOrder
 from orderport.model.tracking import ReportedBooking
-from orderport.partners import PartnerProfile, load_profiles
+from orderport.partners import PartnerProfile, load_valid_profiles
 from orderport.store.acks import record_outbound
 from orderport.store.control_numbers import envelope_numbers, next_control_number
 from orderport.store.identities import our_party
@@ -93,7 +93,8 @@ def export_pass(
     ``sender`` overrides our identity on every envelope (tests); otherwise it is the partner's
     (``orderport.store.identities.our_party``).
     """
-    known = dict(load_profiles() if profiles is None else profiles)
+    # A broken profile leaves out only its partner (the intake pass reports it).
+    known = dict(load_valid_profiles()[0] if profiles is None else profiles)
     if partner_id is not None:
         targets = [partner_id]
     else:

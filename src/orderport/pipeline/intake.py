@@ -41,7 +41,8 @@ from orderport.formats.edifact import InterchangeReport
 from orderport.formats.edifact import interchange_key as edifact_key
 from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
-from orderport.partners import PartnerProfile, load_profiles, profiles_dir
+from orderport.partners import PartnerProfile, load_valid_profiles, profiles_dir
+from orderport.partners.loading import ProfileProblem
 from orderport.pipeline import crash_recovery, ops_alerts
 from orderport.pipeline.ack_intake import is_acknowledgment, take_acknowledgment
 from orderport.pipeline.answers import AnswerInput, queue_answers
@@ -116,18 +117,22 @@ class IntakeContext:
     credentials: CredentialResolver | None = None
     options: ChannelOptions | None = None
 
-    def profile(self, partner_id: str) -> PartnerProfile:
+    problems: list[ProfileProblem] = field(default_factory=list)
+    """What is wrong with the profiles that did not load: only their partners are left out."""
+
+    def _load(self) -> Mapping[str, PartnerProfile]:
         if self.profiles is None:
-            self.profiles = load_profiles(profiles_dir())
-        found = self.profiles.get(partner_id)
+            self.profiles, self.problems = load_valid_profiles(profiles_dir())
+        return self.profiles
+
+    def profile(self, partner_id: str) -> PartnerProfile:
+        found = self._load().get(partner_id)
         if found is None:
             raise ChannelRefused(f"no partner profile {partner_id!r} in {profiles_dir()}")
         return found
 
     def all_profiles(self) -> Mapping[str, PartnerProfile]:
-        if self.profiles is None:
-            self.profiles = load_profiles(profiles_dir())
-        return self.profiles
+        return self._load()
 
     def channel(self, profile: PartnerProfile, **overrides: float) -> Channel:
         options = self.options or ChannelOptions()
@@ -648,6 +653,8 @@ def intake_pass(
     wanted = list(partner_ids) if partner_ids is not None else list(context.all_profiles())
     crash_recovery.take_back_dead_claims(engine, wanted, home, context.profile)
     summary = IntakeSummary()
+    # A broken profile leaves out only its own partner, and says so once per pass.
+    summary.errors.extend(f"profile {problem}" for problem in context.problems)
     for partner_id in wanted:
         try:
             summary.claimed.extend(claim_files(engine, partner_id, home=home, ctx=context))

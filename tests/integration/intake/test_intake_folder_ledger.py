@@ -194,3 +194,16 @@ def test_reprocess_a_held_file_from_the_archive(engine, setup):
     (ok,) = intake_pass(engine, home=home, ctx=ctx).outcomes
     with pytest.raises(ValueError, match="stored"):
         reprocess(engine, ok.file_id, home=home, ctx=ctx)
+
+
+def test_a_broken_profile_leaves_out_only_its_own_partner(engine, setup, monkeypatch):
+    """Issue 13: one invalid profile in the folder used to stop the whole pass."""
+    _, home, partners, inbox = setup
+    (partners / "broken.yaml").write_text("id: broken\ntier: quick_deploy\nchannel: 7\n", "utf-8")
+    monkeypatch.setenv("ORDERPORT_PARTNERS", str(partners))
+    drop(inbox, "orders.csv", VALID_CSV)
+    summary = intake_pass(engine, home=home, ctx=IntakeContext(home=home))
+    assert [o.state for o in summary.outcomes] == [FileState.STORED]
+    assert summary.errors, "the broken profile is reported"
+    assert all(e.startswith("profile ") and "broken.yaml" in e for e in summary.errors)
+    assert not any("Traceback" in e for e in summary.errors)
