@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 
@@ -53,6 +53,12 @@ _EXTENSION_FORMAT = {
 }
 
 
+DUPLICATE_INTERCHANGE = "025"
+"""X12 TA105: duplicate interchange control number."""
+DUPLICATE_DETECTED = 26
+"""EDIFACT 0085 syntax error: duplicate detected."""
+
+
 @dataclass
 class AnswerInput:
     """Everything the answers for one processed file are made of."""
@@ -68,6 +74,9 @@ class AnswerInput:
     """For e-mail drops: ``sender``, ``subject``, ``message_id`` of the message."""
     edi: EdiIdentity | None = None
     """The partner profile's EDI section (our identity for that partner, when it names one)."""
+    resent: bool = False
+    """Every interchange of the file was received before: answered as a duplicate interchange
+    (X12 TA1 note 025, EDIFACT CONTRL syntax error 26), nothing else."""
 
 
 @dataclass(frozen=True)
@@ -97,6 +106,8 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
     if inp.result.format == "x12":
         answers = []
         for interchange in inp.x12_receipt.interchanges if inp.x12_receipt else []:
+            if inp.resent:
+                interchange = replace(interchange, errors=[DUPLICATE_INTERCHANGE])
             if interchange.errors:
                 # The ISA/IEA envelope was rejected: a TA1 says so (the 997 rejects the groups).
                 us = our_party(conn, inp.partner_id, inp.edi, Envelope.X12)
@@ -107,7 +118,7 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
                 answers.append(
                     Answer("ack_ta1", ta1, "x12", "application/edi-x12", Envelope.X12, ta1_numbers)
                 )
-            if not interchange.groups:
+            if not interchange.groups or inp.resent:
                 continue
             info = interchange.info
             addressed = EdiParty(
@@ -143,7 +154,9 @@ def _edi_answers(conn: Connection, inp: AnswerInput, now: datetime) -> list[Answ
         us = our_party(conn, inp.partner_id, inp.edi, Envelope.EDIFACT)
         numbers = envelope_numbers(conn, inp.partner_id, Envelope.EDIFACT)
         issue = report.error
-        if issue is None and inp.result.error is not None:
+        if inp.resent:
+            issue = SyntaxIssue(code=DUPLICATE_DETECTED, message="duplicate interchange")
+        elif issue is None and inp.result.error is not None:
             # Rejected for a reason outside the syntax (e.g. a resent set): never "acknowledged".
             issue = SyntaxIssue(code=UNSPECIFIED_ERROR, message=inp.result.error.message)
         content = build_contrl(

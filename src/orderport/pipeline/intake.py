@@ -445,6 +445,19 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
                 keys = _interchange_keys(opened.reader.name, receipt, report)
                 ledger.record_interchanges(conn, row.id, row.partner_id, keys)
                 why = f"interchange {applied.key} was received in file #{applied.first}"
+                if profile.outbound.acknowledgment:  # the sender's translator is told, too
+                    resent = AnswerInput(
+                        partner_id=row.partner_id,
+                        file_id=row.id,
+                        result=FileResult(name, format=result.format),
+                        original=path,
+                        x12_receipt=receipt,
+                        edifact_report=report,
+                        email=dict(row.detail) if row.channel == "imap" else {},
+                        edi=profile.edi,
+                        resent=True,
+                    )
+                    outcome.outbox_ids = queue_answers(conn, resent, now=datetime.now(UTC))
                 return _duplicate(conn, outcome, applied.first, why, key)
             result.pos, result.error = applied
     if result.format is not None:

@@ -15,7 +15,7 @@ from intake_helpers import SAMPLES, drop, write_profile
 from orderport.partners import load_profiles
 from orderport.pipeline.intake import IntakeContext, intake_pass
 from orderport.store.ledger import FileState
-from orderport.store.tables import purchase_orders
+from orderport.store.tables import outbox, purchase_orders
 
 SAMPLE = (SAMPLES / "x12" / "po_004010_crlf.edi").read_text(encoding="latin-1")
 X12_PROFILE = """id: initech
@@ -85,6 +85,15 @@ def test_a_resent_later_interchange_is_a_duplicate_and_a_partial_resend_is_rejec
     assert again.state is FileState.DUPLICATE
     assert again.duplicate_of == first.file_id
     assert "000001002" in (again.error or "")
+    # Issue 12: the sender's translator is told too: a TA1 with note 025 (duplicate control
+    # number), and no 997 (which would acknowledge the resent interchange as a new one).
+    with engine.connect() as conn:
+        answers = conn.execute(
+            select(outbox.c.kind, outbox.c.content).where(outbox.c.inbound_file_id == again.file_id)
+        ).all()
+    assert [a.kind for a in answers] == ["ack_ta1"]
+    assert b"TA1*000001002*" in bytes(answers[0].content)
+    assert b"*R*025" in bytes(answers[0].content)
 
     # a new interchange together with the old one: nothing applied, the partner is told which
     mixed = interchange("000001003", po="4500012347") + interchange("000001002", po="4500012346")
