@@ -187,7 +187,10 @@ def check_file(
             result.format = opened.reader.name
             docs: list[RawDocument] = []
             by_number: dict[str, RawDocument] = {}
+            originals: dict[str, RawDocument] = {}
             for doc in opened.documents:
+                if not opened.assembles:
+                    _repeated(doc, originals)
                 if doc.merge is not None:
                     doc.data = doc.merge({})
                 number = _po_number(doc) if opened.assembles else None
@@ -202,6 +205,33 @@ def check_file(
         result.error = exc
         result.pos = []
     return result
+
+
+PO_REPEATED = "read.po_repeated"
+
+
+def _repeated(doc: RawDocument, seen: dict[str, RawDocument]) -> bool:
+    """A second original document for a PO number already in this file (two 850s, two JSON
+    objects): refused with a finding, never stored as a silent second version. Row formats
+    join their rows instead; change and cancel documents are meant to follow the original."""
+    number = _po_number(doc)
+    if number is None or doc.merge is not None or doc.data.get("purpose") in ("change", "cancel"):
+        return False
+    first = seen.setdefault(number, doc)
+    if first is doc:
+        return False
+    where = first.provenance.locate("$.po_number")
+    doc.findings.append(
+        Finding(
+            code=PO_REPEATED,
+            severity=Severity.ERROR,
+            path="$.po_number",
+            message=f"PO {number!r} appears again in this file (first {where or 'earlier'}); "
+            "send each PO once per file, and changes as a change document (860, ORDCHG)",
+            location=doc.provenance.locate("$.po_number"),
+        )
+    )
+    return True
 
 
 ROW_FORMATS = frozenset({"csv", "xlsx"})
@@ -235,6 +265,7 @@ def apply_documents(
     pending: dict[str, RawDocument] = {}
     order: list[RawDocument] = []
     applied: dict[str, str] = {}
+    originals: dict[str, RawDocument] = {}
 
     def apply_run(run: list[PoResult]) -> None:
         if not run:
@@ -281,6 +312,12 @@ def apply_documents(
                     continue
                 order.append(doc)
                 flush()
+                continue
+            if not assemble and _repeated(doc, originals):
+                flush()  # results stay in file order
+                repeated = PoResult(_po_number(doc), doc.findings, reference=doc.reference)
+                repeated.outcome = Outcome.REJECTED
+                results.append(repeated)
                 continue
             number = _po_number(doc) if assemble else None
             if number is not None and number in pending:

@@ -302,3 +302,47 @@ def test_a_missing_item_with_unmapped_columns_names_them_for_an_alias(tmp_path: 
     assert len(missing) == 1
     assert "Zzyzx" in missing[0].message
     assert "column_aliases" in missing[0].message
+
+
+def test_a_po_sent_twice_in_one_file_is_refused_the_second_time(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """Issue 12: two 850s (or two JSON objects) for one PO in one file silently became v1, v2."""
+    register(engine, "acme")
+    po = (
+        '{{"po_number": "PO-TWICE", "currency": "USD", "ship_to": {{"location_id": "DC-1"}},'
+        ' "lines": [{{"line_number": 1, "sku": "SKU-1", "quantity": "{qty}"}}]}}'
+    )
+    path = tmp_path / "twice.json"
+    path.write_text("[" + po.format(qty=5) + ", " + po.format(qty=7) + "]", "utf-8")
+    checked = check_file(path, PROFILES["acme"])
+    assert [error_codes(p.findings) for p in checked.pos] == [[], ["read.po_repeated"]]
+    first, second = ingest_file(engine, path, "acme", PROFILES["acme"]).pos
+    assert first.outcome is Outcome.CREATED
+    assert second.outcome is Outcome.REJECTED
+    [repeat] = [f for f in second.findings if f.code == "read.po_repeated"]
+    assert repeat.location is not None
+    assert repeat.location.pointer == "/po_number"
+    with engine.begin() as conn:
+        stored = get_po(conn, "acme", "PO-TWICE")
+        assert stored is not None
+        assert stored.current_version == 1
+        assert stored.document["lines"][0]["quantity"] == "5"
+
+
+def test_two_850s_for_one_po_in_one_interchange(tmp_path: Path) -> None:
+    sample = (SAMPLES / "x12" / "po_004010_crlf.edi").read_text("latin-1")
+    segments = [s.strip() for s in sample.split("~") if s.strip()]
+    start = next(i for i, s in enumerate(segments) if s.startswith("ST*"))
+    end = next(i for i, s in enumerate(segments) if s.startswith("SE*"))
+    second = [
+        s.replace("ST*850*0001", "ST*850*0002").replace("*0001", "*0002")
+        if s.startswith(("ST*", "SE*"))
+        else s
+        for s in segments[start : end + 1]
+    ]
+    text = segments[:start] + segments[start : end + 1] + second + ["GE*2*501", "IEA*1*000001001"]
+    path = tmp_path / "two_850.edi"
+    path.write_text("~\n".join(text) + "~\n", "latin-1")
+    pos = check_file(path).pos
+    assert [error_codes(p.findings) for p in pos] == [[], ["read.po_repeated"]]
