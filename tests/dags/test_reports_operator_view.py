@@ -225,3 +225,37 @@ def test_report_renders_at_1400px_without_overflow(store: Engine, tmp_path: Path
     )
     assert shot.returncode == 0, shot.stderr[-3000:]
     assert SCREENSHOT.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_rejected_and_overdue_acknowledgments_are_on_the_action_list(store: Engine) -> None:
+    """Issue 14's acknowledgment alerts reach issue 15's action list while they are open."""
+    rows = [
+        ("ack_rejected", "856 interchange 17", "AK5*R: segment TD1 element 02", None),
+        ("ack_overdue", "855 interchange 18", "no 997 within 24 h", None),
+        ("ack_overdue", "855 interchange 19", "no 997 within 24 h", NOW),  # acknowledged
+    ]
+    with store.begin() as conn:
+        ids = [
+            conn.execute(
+                insert(t.tracking_alerts).values(
+                    partner_id="acme",
+                    kind=kind,
+                    subject=subject,
+                    message=message,
+                    raised_at=NOW - timedelta(hours=2),
+                    outbox_ids=[],
+                    acked_at=acked,
+                )
+            ).inserted_primary_key[0]
+            for kind, subject, message, acked in rows
+        ]
+    try:
+        report = collect(store, NOW.date(), now=NOW)
+        acks = [a for a in report.actions if a.kind == "ack_problem"]
+        assert [a.subject for a in acks] == ["856 interchange 17", "855 interchange 18"]
+        assert "rejected our document" in acks[0].detail
+        assert "TD1" in acks[0].detail
+        assert "acknowledgment rejected or overdue" in render_html(report)
+    finally:
+        with store.begin() as conn:
+            conn.execute(t.tracking_alerts.delete().where(t.tracking_alerts.c.id.in_(ids)))

@@ -9,6 +9,7 @@ signs in with an API key, kept in an HttpOnly, SameSite=Strict cookie.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -24,8 +25,8 @@ from orderport.api.problems import Problem
 from orderport.api.submission import idempotency_key, process_body
 from orderport.channels import safe_display_name
 from orderport.pipeline.webhooks import dead_letters
+from orderport.reports.actions import KIND_LABELS, ActionContext, collect_actions
 from orderport.store import ledger, lifecycle, tracking
-from orderport.store.ledger import FileState
 from orderport.store.outbox import items_for_file
 from orderport.store.tables import outbox
 
@@ -222,23 +223,20 @@ def operator_page(request: Request, who: Annotated[Caller, Depends(caller)]) -> 
     if who.key.role is not Role.OPERATOR:
         raise Problem(403, "Forbidden", "the operator page needs an operator key")
     engine = state_of(request).engine
+    now = datetime.now(UTC)
     with engine.connect() as conn:
         files = ledger.list_files(conn, limit=100)
-        waiting = [
-            r
-            for r in ledger.list_files(conn, limit=500)
-            if r.state in (FileState.HELD, FileState.REJECTED, FileState.FAILED)
-        ]
-    actions: list[dict[str, str]] = []
-    for r in waiting:
-        actions.append(
-            {
-                "what": f"file #{r.id} {r.state.value}",
-                "partner": r.partner_id,
-                "detail": f"{r.original_name}: {r.error or 'POs on hold'}",
-                "command": f"orderport reprocess {r.id}",
-            }
-        )
+        # The nightly report's action list, as of now: one list of what needs an operator.
+        items = collect_actions(conn, ActionContext(now=now, until=now))
+    actions: list[dict[str, str]] = [
+        {
+            "what": f"{KIND_LABELS.get(a.kind, a.kind)}: {a.subject}",
+            "partner": a.partner_id,
+            "detail": a.detail,
+            "command": a.action,
+        }
+        for a in items
+    ]
     for d in dead_letters(engine):
         actions.append(
             {

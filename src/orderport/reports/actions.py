@@ -215,12 +215,45 @@ def _hours(value: timedelta) -> str:
     return f"{hours / 24:.1f} days" if hours >= 48 else f"{hours:.0f} h"
 
 
+ACK_ALERT_KINDS = {
+    "ack_rejected": "the partner's translator rejected our document",
+    "ack_overdue": "the partner has not acknowledged our document within its window",
+}
+
+
+def acknowledgment_problems(conn: Connection, ctx: ActionContext) -> list[ActionItem]:
+    """Our 855/856/301/ORDRSP/DESADV/IFTMBC the partner rejected or left unacknowledged: the
+    open ``ack_rejected`` / ``ack_overdue`` alerts (``orderport alerts ack`` closes one)."""
+    rows = conn.execute(
+        select(t.tracking_alerts)
+        .where(t.tracking_alerts.c.kind.in_(ACK_ALERT_KINDS))
+        .where(t.tracking_alerts.c.acked_at.is_(None))
+        .where(t.tracking_alerts.c.raised_at <= ctx.until)
+        .order_by(t.tracking_alerts.c.raised_at)
+    )
+    return [
+        ActionItem(
+            "ack_problem",
+            r.partner_id,
+            r.subject,
+            f"{ACK_ALERT_KINDS[r.kind]}: {r.message}",
+            r.raised_at,
+            "read the partner's acknowledgment (orderport files), correct and resend, "
+            "then orderport alerts ack",
+        )
+        for r in rows
+    ]
+
+
+KIND_LABELS["ack_problem"] = "acknowledgment rejected or overdue"
+
 ACTION_SOURCES: list[ActionSource] = [
     held_pos,
     rejected_files,
     stuck_files,
     delivery_failures,
     silent_partners,
+    acknowledgment_problems,
 ]
 
 

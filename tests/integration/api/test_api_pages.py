@@ -82,6 +82,13 @@ def test_pages_are_partner_scoped_and_the_operator_sees_the_ledger(
                 content=valid,
                 headers={"Content-Type": "application/json"},
             )
+        held = (ROOT / "sample_files" / "json" / "canonical_errors.json").read_bytes()
+        with api.client("acme") as http:
+            http.post(
+                "/api/v1/purchase-orders",
+                content=held,
+                headers={"Content-Type": "application/json"},
+            )
         with httpx.Client(
             base_url=api.base_url, cookies={"orderport_key": api.keys["threepl"]}
         ) as own:
@@ -106,4 +113,6 @@ def test_pages_are_partner_scoped_and_the_operator_sees_the_ledger(
     assert answer.status_code == 404
     assert ledger.status_code == 200
     assert "3pl-purchase-order.json" in ledger.text
+    # The nightly report's action list, as of now: the held PO with its first finding.
+    assert "PO on hold: PO 4500019001" in ledger.text
     assert api_by_cookie.status_code == 401  # the cookie signs in pages only, not the API
