@@ -22,7 +22,7 @@ from orderport.formats.x12.envelope_out import (
     write_iea,
     write_isa,
 )
-from orderport.formats.x12.results import GroupResult, InterchangeResult, SetResult
+from orderport.formats.x12.results import GroupResult, InterchangeInfo, InterchangeResult, SetResult
 from orderport.formats.x12.tokenizer import Separators
 
 _BASIC = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 !\"&'()*+,-./:;?=")
@@ -36,6 +36,20 @@ def _in_charset(value: str, five: bool) -> str:
     """A partner's bad value as AK4 04 can carry it: outside the version's set becomes ``?``."""
     allowed = _CHARSET_5010 if five else _CHARSET_4010
     return "".join(ch if ch in allowed else "?" for ch in value)
+
+
+def answer_isa_header(info: InterchangeInfo, us: EdiParty, control: int) -> IsaHeader:
+    """The ISA of an answer (997, TA1) to ``info``: from us back to its sender, same version
+    and usage indicator."""
+    return IsaHeader(
+        sender_qualifier=us.qualifier,
+        sender_id=us.interchange_id,
+        receiver_qualifier=info.sender_qualifier,
+        receiver_id=info.sender_id,
+        version=info.version,
+        control=control,
+        usage=info.usage or "P",
+    )
 
 
 def answer_separators(inbound: Separators, isa_version: str) -> Separators:
@@ -89,19 +103,7 @@ def build_997(
     five = info.version >= "00501"
     first = interchange.groups[0]
     us = sender or EdiParty(info.receiver_id, info.receiver_qualifier, first.application_receiver)
-    write_isa(
-        w,
-        IsaHeader(
-            sender_qualifier=us.qualifier,
-            sender_id=us.interchange_id,
-            receiver_qualifier=info.sender_qualifier,
-            receiver_id=info.sender_id,
-            version=info.version,
-            control=isa_control,
-            usage=info.usage or "P",
-        ),
-        now,
-    )
+    write_isa(w, answer_isa_header(info, us, isa_control), now)
     version = _gs_version(interchange)
     write_gs(
         w,

@@ -11,9 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from orderport.formats.outbound import EdiParty
-from orderport.formats.x12.ack997 import answer_separators
+from orderport.formats.x12.ack997 import answer_isa_header, answer_separators
 from orderport.formats.x12.envelope_out import (
-    IsaHeader,
     SegmentWriter,
     check_control,
     write_iea,
@@ -40,19 +39,7 @@ def build_ta1(
     info = interchange.info
     w = SegmentWriter(answer_separators(info.separators, info.version), newline)
     us = sender or EdiParty(info.receiver_id, info.receiver_qualifier)
-    write_isa(
-        w,
-        IsaHeader(
-            sender_qualifier=us.qualifier,
-            sender_id=us.interchange_id,
-            receiver_qualifier=info.sender_qualifier,
-            receiver_id=info.sender_id,
-            version=info.version,
-            control=isa_control,
-            usage=info.usage or "P",
-        ),
-        now,
-    )
+    write_isa(w, answer_isa_header(info, us, isa_control), now)
     w.segment(
         "TA1",
         w.clean(info.control_number),
