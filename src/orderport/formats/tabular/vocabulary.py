@@ -61,6 +61,7 @@ def _tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=16_384)
 def vocabulary_key(text: str) -> str:
     """ "PO #" / "P.O. No." / "Po-Number " -> "pono"; "Quantité" -> "quantite"."""
     return "".join(_tokens(text))
