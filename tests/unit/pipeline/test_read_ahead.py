@@ -31,6 +31,7 @@ from bench.intake import BenchIntake  # noqa: E402
 
 from orderport.pipeline import read_ahead  # noqa: E402
 from orderport.pipeline.intake import FileOutcome  # noqa: E402
+from orderport.settings import READ_AHEAD_ENV, READ_AHEAD_MIN_BYTES  # noqa: E402
 from orderport.store.db import make_engine, migrate  # noqa: E402
 from orderport.store.tables import (  # noqa: E402
     findings,
@@ -114,7 +115,7 @@ def _outcomes(outcomes: list[FileOutcome]) -> list[tuple[Any, ...]]:
 def _run(
     home: Path, sources: list[Path], monkeypatch: pytest.MonkeyPatch, switch: str
 ) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]]:
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, switch)
+    monkeypatch.setenv(READ_AHEAD_ENV, switch)
     engine = make_engine(f"sqlite:///{home / 'store.db'}")
     migrate(engine)
     bench = BenchIntake(home)
@@ -206,11 +207,11 @@ def test_a_process_with_threads_reads_in_process(files: dict[str, Path]) -> None
 
 
 def test_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(read_ahead.ENV_SWITCH, raising=False)
-    assert read_ahead.wanted("csv", read_ahead.MIN_BYTES)
-    assert not read_ahead.wanted("csv", read_ahead.MIN_BYTES - 1)
-    assert not read_ahead.wanted("x12", 10 * read_ahead.MIN_BYTES)
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, "0")
-    assert not read_ahead.wanted("csv", 10 * read_ahead.MIN_BYTES)
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, "1")
+    monkeypatch.delenv(READ_AHEAD_ENV, raising=False)
+    assert read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES)
+    assert not read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES - 1)
+    assert not read_ahead.wanted("x12", 10 * READ_AHEAD_MIN_BYTES)
+    monkeypatch.setenv(READ_AHEAD_ENV, "0")
+    assert not read_ahead.wanted("csv", 10 * READ_AHEAD_MIN_BYTES)
+    monkeypatch.setenv(READ_AHEAD_ENV, "1")
     assert read_ahead.wanted("json", 1)
