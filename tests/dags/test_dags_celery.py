@@ -500,7 +500,7 @@ def cleanup_broker(redis_db: int, queue: str) -> None:
 
     client = redis.Redis(host=REDIS_HOST, port=REDIS_PORT, db=redis_db)
     try:
-        client.delete(queue)
+        client.delete(queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         for tag, payload in client.hgetall("unacked").items():
             if queue.encode() in payload:
                 client.hdel("unacked", tag)
