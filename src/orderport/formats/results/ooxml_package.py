@@ -4,18 +4,20 @@ openpyxl reads every cell of every sheet into objects and writes them all back: 
 cost grew with the workbook (3 of the 4.7 s of a 2,000-line intake). Here the package is
 edited instead. Every part is copied compressed as it is (``ooxml_zip``); a sheet that gets
 marks is inflated, indexed and spliced (``ooxml_sheet``): its marked cells get a copy of their
-own format with our fill, its rows with findings get the findings column's cell, and it gets
-a comments part and VML drawing (``ooxml_summary``). styles.xml gets our fills, fonts and
-formats appended (``ooxml_styles``), and the Summary goes in as a new last sheet, selected and
-active, with workbook.xml, its relationships and [Content_Types].xml spliced to match.
+own format with our fill, its rows with findings get the findings column's cell, and its
+comments part and VML drawing are written with the analyst's own comments kept and ours added
+(``ooxml_comments``). styles.xml gets our fills, fonts and formats appended (``ooxml_styles``),
+and the Summary goes in as a new last sheet, selected and active (``ooxml_summary``), with
+workbook.xml, its relationships and [Content_Types].xml spliced to match. Every other sheet
+is told it is not the selected tab (the one edit that inflates and deflates an unmarked sheet).
 
 Which cell a finding marks, where the findings column goes and what every text says follow
 the openpyxl writer's rules (``annotations`` holds the words for both). What cannot be spliced
 soundly raises ``Unsupported`` before anything is returned, and ``annotate_package`` returns
 None: the caller then takes the openpyxl path. That is: strict OOXML; parts with prefixed
-roots, XML comments or CDATA; cells or rows without a leading reference; a marked sheet that
-already has a legacy drawing (the analyst's comments, form controls) or alternate content; a
-styles part without a default font, border or format; entries that would need ZIP64.
+roots, XML comments or CDATA; cells or rows without a leading reference; a marked sheet with
+threaded comments, form controls in its legacy drawing, or ``mc:AlternateContent``; a styles
+part without a default font, border or format; entries that would need ZIP64.
 """
 
 from __future__ import annotations
@@ -44,6 +46,16 @@ from orderport.formats.results.annotations import (
     free_title,
     summary_sheet,
 )
+from orderport.formats.results.ooxml_comments import (
+    Note,
+    blocks_for,
+    check_drawing,
+    drawing_part,
+    our_note,
+    read_comments,
+    used_blocks,
+)
+from orderport.formats.results.ooxml_comments import comments_part as comments_part_xml
 from orderport.formats.results.ooxml_sheet import (
     FindingsCell,
     SheetXml,
@@ -51,7 +63,7 @@ from orderport.formats.results.ooxml_sheet import (
     is_deselected,
 )
 from orderport.formats.results.ooxml_styles import Kind, StyleSheet
-from orderport.formats.results.ooxml_summary import comment_parts, summary_part
+from orderport.formats.results.ooxml_summary import summary_part
 from orderport.formats.results.ooxml_xml import (
     MAIN_NS,
     PKG_REL_NS,
@@ -264,28 +276,33 @@ class _Writer:
         self.changed: dict[str, bytes] = {}
         self.added: list[tuple[str, bytes]] = []
         self.overrides: list[tuple[str, str]] = []
+        self.vml_added = False
+        self.vml_blocks: dict[str, set[int]] | None = None
 
     def put(self, part: str, data: bytes) -> None:
+        """Part ``part`` (existing or new) gets ``data``."""
         if part.lower() in self.package.names:
             self.changed[self.package.names[part.lower()].filename] = data
-        else:
-            self.added.append((part, data))
+            return
+        self.added = [(name, old) for name, old in self.added if name.lower() != part.lower()]
+        self.added.append((part, data))
+
+    def current(self, part: str) -> bytes | None:
+        """Part ``part`` as written so far (or as in the package), None if there is none."""
+        info = self.package.names.get(part.lower())
+        if info is not None:
+            return self.changed.get(info.filename) or self.package.read(part)
+        return next((data for name, data in self.added if name.lower() == part.lower()), None)
 
     def add_rels(self, owner: str, rels: list[tuple[str, str]]) -> list[str]:
         """Relationships from part ``owner`` to parts (type, part); returns their ids."""
         path = _rels_path(owner)
         base = posixpath.dirname(owner)
-        if path.lower() in self.package.names:
-            data = self.changed.get(self.package.names[path.lower()].filename) or self.package.read(
-                path
-            )
-            taken = set(self.package.rels(path, base))
-        else:
-            data = (
-                b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                b'<Relationships xmlns="%s"></Relationships>' % PKG_REL_NS.encode()
-            )
-            taken = set()
+        data = self.current(path) or (
+            b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            b'<Relationships xmlns="%s"></Relationships>' % PKG_REL_NS.encode()
+        )
+        taken = {i.decode() for i in re.findall(rb'\sId\s*=\s*"([^"]*)"', data)}
         ids = []
         new = []
         for rel_type, part in rels:
@@ -312,18 +329,60 @@ class _Writer:
             findings[row] = FindingsCell(findings_text(found), xf)
         if header not in findings:
             findings[header] = FindingsCell(FINDINGS_HEADER, self.styles.fresh(None, bold=True))
-        comments_part = self.names.part("xl/comments{}.xml")
-        vml_part = self.names.part("xl/drawings/vmlDrawing{}.vml")
-        _, vml_id = self.add_rels(sheet.part, [(_COMMENTS, comments_part), (_VML, vml_part)])
-        self.put(sheet.part, xml.splice(marks, findings, column, self.styles.marked, vml_id))
-        notes = [
-            (f"{column_letters(c)}{r}", comment_text(m.findings))
-            for (r, c), m in sorted(sheet.marks.items())
-        ]
-        comments, vml = comment_parts(notes)
-        self.put(comments_part, comments)
-        self.put(vml_part, vml)
-        self.overrides.append((comments_part, _CT_COMMENTS))
+        notes, comments_part, drawing = self._comments(sheet)
+        for (row, col), mark in sorted(sheet.marks.items()):
+            ref = f"{column_letters(col)}{row}"
+            prior = notes[ref].text if ref in notes else None
+            notes[ref] = our_note(comment_text(mark.findings, prior))
+        if comments_part is None:
+            comments_part = self.names.part("xl/comments{}.xml")
+            self.add_rels(sheet.part, [(_COMMENTS, comments_part)])
+            self.overrides.append((comments_part, _CT_COMMENTS))
+        if drawing is None:
+            vml_part = self.names.part("xl/drawings/vmlDrawing{}.vml")
+            (vml_id,) = self.add_rels(sheet.part, [(_VML, vml_part)])
+            self.vml_added = True
+        else:
+            vml_part, vml_id = drawing
+        spliced = xml.splice(
+            marks, findings, column, self.styles.marked, vml_id, legacy_exists=drawing is not None
+        )
+        self.put(sheet.part, spliced)
+        self.put(comments_part, comments_part_xml(notes))
+        self.put(vml_part, drawing_part(notes, self._first_block(vml_part, len(notes))))
+
+    def _comments(
+        self, sheet: _Sheet
+    ) -> tuple[dict[str, Note], str | None, tuple[str, str] | None]:
+        """The sheet's own comments, its comments part and (VML part, relationship id)."""
+        path = _rels_path(sheet.part)
+        if path.lower() not in self.package.names:
+            return {}, None, None
+        rels = self.package.rels(path, posixpath.dirname(sheet.part)).values()
+        if any("threadedcomment" in r.type.lower() for r in rels):
+            raise Unsupported("the sheet has threaded comments")
+        comments = [r for r in rels if r.type == _COMMENTS]
+        drawings = [r for r in rels if r.type == _VML]
+        if len(comments) > 1 or len(drawings) > 1 or (drawings and not comments):
+            raise Unsupported("the sheet's legacy drawing is not (only) its comments")
+        notes = read_comments(self.package.read(comments[0].part)) if comments else {}
+        if not drawings:
+            return notes, comments[0].part if comments else None, None
+        check_drawing(self.package.read(drawings[0].part))
+        return notes, comments[0].part, (drawings[0].part, drawings[0].id)
+
+    def _first_block(self, replacing: str, count: int) -> int:
+        """The first shape-id block for ``count`` shapes that no other VML drawing uses."""
+        if self.vml_blocks is None:
+            self.vml_blocks = {
+                info.filename.lower(): used_blocks(self.package.zip.read(info))
+                for info in self.package.zip.infolist()
+                if info.filename.lower().endswith(".vml")
+            }
+        others = [b for name, b in self.vml_blocks.items() if name != replacing.lower()]
+        first = max(set().union(*others), default=0) + 1
+        self.vml_blocks[replacing.lower()] = set(range(first, first + blocks_for(count)))
+        return first
 
     def deselect(self, sheet: _Sheet) -> None:
         """``tabSelected="0"`` on a sheet without marks, unless its head already says so.
@@ -387,8 +446,8 @@ class _Writer:
             b'<Override PartName="/%s" ContentType="%s"/>' % (attribute(p), attribute(t))
             for p, t in self.overrides
         ]
-        if not re.search(rb'<Default\b[^>]*\bExtension="vml"', data, re.IGNORECASE) and any(
-            t == _CT_COMMENTS for _, t in self.overrides
+        if self.vml_added and not re.search(
+            rb'<Default\b[^>]*\bExtension="vml"', data, re.IGNORECASE
         ):
             extra.insert(0, b'<Default Extension="vml" ContentType="%s"/>' % _CT_VML.encode())
         self.put("[Content_Types].xml", _insert_before(data, b"</Types>", b"".join(extra)))

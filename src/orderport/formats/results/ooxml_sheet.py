@@ -11,7 +11,7 @@ string; a cell hidden under a merged range has none.
 
 A sheet is refused (``Unsupported``) when a cell or row has no leading ``r`` reference, the
 root is prefixed or not SpreadsheetML, the part holds XML comments or CDATA, or (when it gets
-marks) it already has a legacy drawing (comments, form controls) or ``mc:AlternateContent``.
+marks) it has ``mc:AlternateContent`` or a legacy drawing its relationships do not explain.
 """
 
 from __future__ import annotations
@@ -41,10 +41,12 @@ _SHEET_DATA: Final = re.compile(rb"<sheetData\b[^>]*?(/?)>")
 _ROW: Final = re.compile(rb"<row\b[^>]*>")
 _ROW_NUMBER: Final = re.compile(rb'\sr="(\d+)"')
 _CELL_REF: Final = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"')
+_CELL_LETTERS: Final = re.compile(rb'<c[\s/>](?:r="([A-Z]{1,3})\d)?')
 _CELL: Final = re.compile(rb'<c r="([A-Z]{1,3})(\d+)"[^>]*>')
 _CELL_ELEMENT: Final = re.compile(rb'<c r="([A-Z]{1,3})\d+"[^>]*?(?:/>|>(.*?)</c>)', re.DOTALL)
 _HAS_VALUE: Final = re.compile(rb"<v>[^<]|<v [^>]*>[^<]|<f[\s>/]|<is[\s>]")
 _MERGE: Final = re.compile(rb'<mergeCell\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"')
+_LEGACY: Final = re.compile(rb"<legacyDrawing\s[^>]*>")
 _SHEET_VIEW: Final = re.compile(rb"<sheetView\b[^>]*>")
 _DIMENSION: Final = re.compile(
     rb'<dimension\b[^>]*?\bref="([A-Z]{1,3})(\d+)(?::([A-Z]{1,3})(\d+))?"[^>]*>'
@@ -143,9 +145,11 @@ class SheetXml:
             self.spans.append((match.start(), end))
         if body.count(b"<row") != len(self.rows) or self.rows != sorted(set(self.rows)):
             raise Unsupported("rows out of order, repeated or without a reference")
-        cells = _CELL_REF.findall(body)
-        if body.count(b"<c ") + body.count(b"<c>") + body.count(b"<c/>") != len(cells):
+        # One pass over every cell start; b"" stands for a cell whose first attribute is not r.
+        letters = set(_CELL_LETTERS.findall(body))
+        if b"" in letters:
             raise Unsupported("a cell has no leading r attribute")
+        first = _CELL_REF.search(body)
         tail = data[self.body_end :]
         self.merged = [
             Merged(
@@ -156,12 +160,11 @@ class SheetXml:
             )
             for m in _MERGE.finditer(tail)
         ]
-        letters = {letter for letter, _ in cells}
         columns = [column_index(letter) for letter in letters]
         columns += [m.min_col for m in self.merged] + [m.max_col for m in self.merged]
-        row_numbers = [int(cells[0][1])] if cells else []
+        row_numbers = [int(first.group(2))] if first else []
         row_numbers += [m.min_row for m in self.merged]
-        if not cells and not self.merged:
+        if not columns:
             self.min_row = self.min_col = self.max_col = 1
         else:
             # Rows are in order (checked above) and cells sit in their rows: the first cell has
@@ -216,10 +219,19 @@ class SheetXml:
         column: int,
         restyle: Restyle,
         legacy_rel: str,
+        legacy_exists: bool,
     ) -> bytes:
-        """The sheet with ``marks`` restyled, ``findings`` in ``column``, a legacy drawing."""
-        if b"<legacyDrawing" in self.tail or b"AlternateContent" in self.data:
-            raise Unsupported("the sheet already has a legacy drawing or alternate content")
+        """The sheet with ``marks`` restyled, ``findings`` in ``column``, its legacy drawing.
+
+        ``legacy_rel`` is the relationship id of the comments' VML drawing: added to the sheet,
+        or (``legacy_exists``) the one its ``<legacyDrawing>`` already names.
+        """
+        if b"AlternateContent" in self.data:
+            raise Unsupported("the sheet has alternate content")
+        rel_id = (prefix_for(self.root.group(0), REL_NS) or b"r") + b":id"
+        found = [get_attribute(tag, rel_id) for tag in _LEGACY.findall(self.tail)]
+        if found != ([legacy_rel.encode()] if legacy_exists else []):
+            raise Unsupported("the sheet's legacy drawing does not match its relationships")
         letter = column_letters(column).encode()
         pieces: list[bytes] = []
         pos = self.body_start
@@ -253,7 +265,7 @@ class SheetXml:
         if self.empty:
             head = head[: -len(self.data[self.open_start : self.body_start])] + b"<sheetData>"
             body += b"</sheetData>"
-        return head + body + self._tail(legacy_rel)
+        return head + body + (self.tail if legacy_exists else self._tail(legacy_rel))
 
     def _head(self, column: int, first_row: int, last_row: int) -> bytes:
         head = self.data[: self.body_start]

@@ -1,32 +1,21 @@
-"""The Summary sheet and the comments parts written directly as XML, for the package writer.
+"""The Summary sheet written directly as a worksheet part, for the package writer.
 
 The Summary's words come from ``annotations.summary_sheet`` (the same as the openpyxl writer);
 here they become a worksheet part: inline strings (no shared-strings rewrite), our own
 formats from ``ooxml_styles``, column widths, in-workbook hyperlinks, landscape fit-to-width
-printing. The comments part and its VML drawing are made by openpyxl's own comment writer,
-fed only the marked cells, so they are what openpyxl writes for the same comments.
+printing.
 """
 
 from __future__ import annotations
 
 from typing import Final
 
-from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
-from openpyxl.xml.functions import tostring
-
-from orderport.formats.results.annotations import (
-    COMMENT_AUTHOR,
-    COMMENT_WIDTH,
-    FINDING_WIDTHS,
-    SummarySheet,
-    comment_height,
-)
+from orderport.formats.results.annotations import FINDING_WIDTHS, SummarySheet
 from orderport.formats.results.ooxml_styles import StyleSheet
 from orderport.formats.results.ooxml_xml import (
     MAIN_NS,
     REL_NS,
     attribute,
-    clean,
     column_letters,
     text,
 )
@@ -84,19 +73,3 @@ def summary_part(content: SummarySheet, styles: StyleSheet) -> bytes:
         b"</worksheet>",
     ]
     return b"".join(parts)
-
-
-def comment_parts(comments: list[tuple[str, str]]) -> tuple[bytes, bytes]:
-    """(comments part, VML drawing) for (cell, text) pairs, written by openpyxl's writer."""
-    records = []
-    for coordinate, body in comments:
-        record = CommentRecord(
-            ref=coordinate,
-            author=COMMENT_AUTHOR,
-            height=comment_height(body),
-            width=COMMENT_WIDTH,
-        )
-        record.text.t = clean(body)
-        records.append(record)
-    sheet = CommentSheet.from_comments(records)  # type: ignore[no-untyped-call]
-    return _DECLARATION + tostring(sheet.to_tree()), sheet.write_shapes(None)

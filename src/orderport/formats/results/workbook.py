@@ -20,14 +20,14 @@ and sends this very workbook back must have their orders read, not our summary. 
 workbook still opens on the summary.
 
 Two writers produce that same answer. ``ooxml_package`` works on the zip: every part is copied
-as it is, only the marked sheets' XML is spliced (style ids, findings cells, the comments'
-legacy drawing) and the Summary part is added, so its cost follows what is marked, not the size
-of the workbook, and images, charts and shapes survive. Whatever it cannot splice soundly
-(``ooxml_package`` decides that before writing anything: strict OOXML, a marked sheet that
-already has comments or other legacy drawings, cells without references...) goes through
-openpyxl, as before: openpyxl keeps cell values, formulas, styles, merged cells, comments,
-defined names, data validation and conditional formatting, but drops images, charts and shapes
-(the analyst still has the original).
+as it is, only the marked sheets' XML is spliced (style ids, findings cells, comments) and the
+Summary part is added, so its cost follows what is marked rather than the size of the workbook,
+and images, charts and shapes survive. Whatever it cannot splice soundly (``ooxml_package``
+decides that before writing anything: strict OOXML, form controls or threaded comments on a
+marked sheet, cells without references...) goes through openpyxl, as before: openpyxl keeps
+cell values, formulas, styles, merged cells, comments, defined names, data validation and
+conditional formatting, but drops images, charts and shapes (the analyst still has the
+original).
 
 A workbook that cannot be opened safely (refused by ``spreadsheet_safety``: macros, zip bombs,
 legacy or encrypted files) is never loaded; the answer is then a new workbook holding only the

@@ -9,6 +9,7 @@ Summary's rows, hyperlinks and print setup. The package output must also pass
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from datetime import datetime
@@ -316,13 +317,75 @@ def test_existing_cols_range_is_split_for_the_findings_column() -> None:
     assert ws2["C2"].value.startswith("ERROR in B")
 
 
-def test_a_marked_sheet_with_the_analysts_comments_goes_through_openpyxl(
-    libreoffice_errors: Path,
-) -> None:
+def _vml_blocks(data: bytes) -> list[str]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [
+            block
+            for name in archive.namelist()
+            if name.endswith(".vml")
+            for block in re.findall(r'idmap[^>]*data="([^"]*)"', archive.read(name).decode())
+        ]
+
+
+def test_the_analysts_comments_are_kept_with_ours_below(libreoffice_errors: Path) -> None:
+    original = libreoffice_errors.read_bytes()
+    extra = finding("rule.sku", 3, "D (sku)")  # D3 carries the analyst's own comment
     result = check_file(libreoffice_errors)
-    assert annotate_package(libreoffice_errors.read_bytes(), result, result_rows(result)) is None
-    # ... and annotate_workbook still answers (through openpyxl).
-    assert view(annotate_workbook(libreoffice_errors.read_bytes(), result))["active"] == "Summary"
+    result.pos[0].findings.append(extra)
+    seen = assert_same(original, result)
+    note = seen["Orders"]["cells"]["D3"][2]
+    assert note.index("check with buyer") < note.index("rule.sku")
+
+
+def test_an_annotated_workbook_sent_back_is_annotated_again(libreoffice_errors: Path) -> None:
+    """The analyst fixed some cells and sent our answer back: old notes stay, new ones join."""
+    result = check_file(libreoffice_errors)
+    first = annotate_workbook(libreoffice_errors.read_bytes(), result)
+    again = FileResult(
+        "again.xlsx",
+        "xlsx",
+        [
+            PoResult(
+                "PO-9001",
+                [finding("rule.again", 5, "B (order_date)"), finding("rule.new", 7, "C (x)")],
+                reference="sheet Orders, rows 5",
+            )
+        ],
+    )
+    seen = assert_same(first, again)
+    cells = seen["Orders"]["cells"]
+    assert "rule.again" in cells["B5"][2]
+    assert "'soon' is not a date" in cells["B5"][2]  # the first round's note, kept above
+    assert len(_vml_blocks(annotate_workbook(first, again))) == 1
+
+
+def test_two_marked_sheets_get_their_own_shape_ids() -> None:
+    result = FileResult(
+        "two.xlsx",
+        "xlsx",
+        [
+            PoResult("PO-1", [finding("rule.a", 3, "C (sku)")], reference="sheet Orders, rows 3"),
+            PoResult("PO-9", [finding("rule.b", 2, "B (sku)")], reference="sheet Returns, rows 2"),
+        ],
+    )
+    fast, _ = both(save(_styled_book()), result)
+    blocks = _vml_blocks(fast)
+    assert len(blocks) == 3  # the Notes sheet's own drawing, and one per marked sheet
+    assert len(set(blocks)) == 3
+
+
+def test_a_drawing_with_form_controls_goes_through_openpyxl(libreoffice_errors: Path) -> None:
+    with zipfile.ZipFile(libreoffice_errors) as archive:
+        parts = {i.filename: archive.read(i) for i in archive.infolist()}
+    vml = "xl/drawings/vmlDrawing1.vml"
+    parts[vml] = parts[vml].replace(b'ObjectType="Note"', b'ObjectType="Checkbox"')
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = check_file(libreoffice_errors)
+    assert annotate_package(out.getvalue(), result, result_rows(result)) is None
+    assert view(annotate_workbook(out.getvalue(), result))["active"] == "Summary"
 
 
 @pytest.mark.parametrize(
