@@ -220,7 +220,11 @@ def _place(package: Package, rows: list[ResultRow]) -> dict[int, tuple[str, str]
         if not 1 <= loc.row <= MAX_ROW:
             continue
         # openpyxl's min_column also counts the cells earlier marks created.
-        first = min([sheet.xml.min_col, *(c for _, c in sheet.marks)])
+        created = [c for _, c in sheet.marks]
+        if sheet.xml.has_cells:
+            first = min([sheet.xml.min_col, *created])
+        else:
+            first = min(created, default=1)
         column = _column(loc.column) or first
         cell = sheet.xml.top_left(loc.row, column)
         sheet.marks.setdefault(cell, Mark()).findings.append(finding)
@@ -321,7 +325,8 @@ class _Writer:
             marks.setdefault(row, {})[column] = "error" if mark.is_error else "warning"
             by_row.setdefault(row, []).extend((column_letters(column), f) for f in mark.findings)
         column = max(xml.max_col, max(c for _, c in sheet.marks)) + 1
-        header = xml.header_row(min(by_row), min(xml.min_row, min(by_row)))
+        first_row = min(xml.min_row, min(by_row)) if xml.has_cells else min(by_row)
+        header = xml.header_row(min(by_row), first_row)
         findings: dict[int, FindingsCell] = {}
         for row, found in by_row.items():
             kind: Kind = "error" if any(f.is_error for _, f in found) else "warning"

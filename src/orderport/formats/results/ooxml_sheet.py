@@ -164,6 +164,8 @@ class SheetXml:
         columns += [m.min_col for m in self.merged] + [m.max_col for m in self.merged]
         row_numbers = [int(first.group(2))] if first else []
         row_numbers += [m.min_row for m in self.merged]
+        self.has_cells = bool(columns)
+        """Whether openpyxl would see any cell (else its extent is A1 until marks add cells)."""
         if not columns:
             self.min_row = self.min_col = self.max_col = 1
         else:

@@ -9,6 +9,7 @@ Summary's rows, hyperlinks and print setup. The package output must also pass
 from __future__ import annotations
 
 import io
+import random
 import re
 import zipfile
 from collections.abc import Callable
@@ -276,6 +277,32 @@ def test_marked_header_row_and_a_summary_name_taken() -> None:
     assert cells["C1"][4]
 
 
+def test_findings_on_an_empty_sheet() -> None:
+    """openpyxl's extent of an empty sheet grows with the cells marks create: so does ours."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "Orders"
+    ws.append(["po_number", "quantity"])
+    book.create_sheet("Empty")
+    result = FileResult(
+        "e.xlsx",
+        "xlsx",
+        [
+            PoResult(
+                "PO-1",
+                [
+                    finding("rule.cell", 3, "B (q)", sheet="Empty"),
+                    finding("rule.row", 2, None, sheet="Empty"),  # the first used column: B
+                ],
+                reference="sheet Orders, rows 2",
+            )
+        ],
+    )
+    cells = assert_same(save(book), result)["Empty"]["cells"]
+    assert "rule.row" in cells["B2"][2]
+
+
 def test_existing_cols_range_is_split_for_the_findings_column() -> None:
     book = openpyxl.Workbook()
     ws = book.active
@@ -415,3 +442,54 @@ def test_what_cannot_be_spliced_is_refused_up_front(damage: tuple[bytes, bytes])
     )
     assert annotate_package(out.getvalue(), result, result_rows(result)) is None
     assert "Summary" in view(annotate_workbook(out.getvalue(), result))["sheets"]
+
+
+def _random_case(seed: int) -> tuple[bytes, FileResult]:
+    """A small random workbook (values, fills, comments, dates, merges) and random findings."""
+    rnd = random.Random(seed)
+    book = openpyxl.Workbook()
+    titles = []
+    for index in range(rnd.randint(1, 3)):
+        ws = book.active if index == 0 else book.create_sheet()
+        assert isinstance(ws, Worksheet)
+        ws.title = f"S{index}" if rnd.random() < 0.8 else f"Sheet {index}'x"
+        top, left = rnd.randint(1, 3), rnd.randint(1, 3)
+        for row in range(top, top + rnd.randint(0, 8)):
+            for column in range(left, left + rnd.randint(1, 5)):
+                cell = ws.cell(row, column)
+                pick = rnd.random()
+                if pick < 0.5:
+                    cell.value = rnd.choice(["x", "=1+1", 3, 2.5, "", None, "  sp  "])
+                elif pick < 0.6:
+                    cell.fill = PatternFill(fill_type="solid", fgColor="FF00FF00")
+                elif pick < 0.65:
+                    cell.comment = Comment(f"note {row} {column}", "Ann")
+                elif pick < 0.7:
+                    cell.value = datetime(2026, 1, row)
+        if rnd.random() < 0.3 and ws.max_row >= 2:
+            ws.merge_cells(start_row=top, start_column=left, end_row=top + 1, end_column=left + 1)
+        titles.append(ws.title)
+    findings = []
+    for number in range(rnd.randint(1, 8)):
+        column = rnd.choice([None, "A", "B", "C", "D", "F", "H"])
+        findings.append(
+            Finding(
+                code=f"rule.r{number}",
+                severity=rnd.choice([Severity.ERROR, Severity.WARNING]),
+                path="$",
+                message=f"m{number}",
+                location=SourceLocation(
+                    row=rnd.choice([None, 1, 2, 3, 4, 5, 9, 12]),
+                    column=f"{column} (h)" if column else None,
+                    sheet=rnd.choice([*titles, None, "Nope"]),
+                ),
+            )
+        )
+    reference = f"sheet {rnd.choice(titles)}, rows 2"
+    return save(book), FileResult("f.xlsx", "xlsx", [PoResult("PO-1", findings, reference)])
+
+
+@pytest.mark.parametrize("seed", range(30))
+def test_random_workbooks_read_the_same(seed: int) -> None:
+    """Differential check over random layouts (300 seeds passed when this was written)."""
+    assert_same(*_random_case(seed))
