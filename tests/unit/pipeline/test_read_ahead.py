@@ -65,6 +65,13 @@ def _damaged_json(path: Path) -> None:
     path.write_text(json.dumps(pos), encoding="utf-8")
 
 
+@pytest.fixture(autouse=True)
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Earlier tests in the same worker may leave threads behind (an SSH transport, a server);
+    the fork would then be refused. The refusal itself has its own test below."""
+    monkeypatch.setattr(read_ahead.threading, "active_count", lambda: 1)
+
+
 @pytest.fixture(scope="module")
 def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     folder = tmp_path_factory.mktemp("read-ahead")
@@ -195,7 +202,10 @@ def test_a_killed_reading_process_is_an_error_not_a_short_file(files: dict[str, 
         list(docs)
 
 
-def test_a_process_with_threads_reads_in_process(files: dict[str, Path]) -> None:
+def test_a_process_with_threads_reads_in_process(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # the real thread count
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()
