@@ -486,7 +486,9 @@ def _random_case(seed: int) -> tuple[bytes, FileResult]:
             )
         )
     reference = f"sheet {rnd.choice(titles)}, rows 2"
-    return save(book), FileResult("f.xlsx", "xlsx", [PoResult("PO-1", findings, reference)])
+    return save(book), FileResult(
+        "f.xlsx", "xlsx", [PoResult("PO-1", findings, reference=reference)]
+    )
 
 
 @pytest.mark.parametrize("seed", range(30))
