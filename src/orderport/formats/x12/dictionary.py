@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -79,6 +80,118 @@ def _type_ok(value: str, kind: str) -> bool:
     if kind == "R":
         return _DECIMAL.fullmatch(value) is not None
     return True
+
+
+def clean_check(separator: str) -> Callable[[list[str]], bool]:
+    """A fast test that a segment (split on ``separator``) passes ``check_segment`` silently.
+
+    Most segments are valid, and checking them element by element in Python cost more than
+    the mapping itself. This test joins the elements with the separator they were split on
+    and matches the result against one regular expression per segment id, compiled from the
+    dictionary (``clean_pattern``). The mappers call ``check_segment`` only for a segment it
+    does not pass, and that detailed path alone decides what is reported: a valid segment the
+    test turns away costs time, never a finding. It never passes a segment ``check_segment``
+    would report (``tests/unit/formats/x12/test_x12_dictionary.py``).
+    """
+    rules = _fast_rules(separator)
+
+    def clean(segment: list[str]) -> bool:
+        rule = rules.get(segment[0])
+        if rule is None:
+            return True
+        match, one_of = rule
+        joined = separator.join(segment)
+        return (
+            match(joined) is not None
+            # An element holding the separator would shift the pattern's positions.
+            and joined.count(separator) == len(segment) - 1
+            and (not one_of or _has_pair(segment, one_of))
+        )
+
+    return clean
+
+
+def _has_pair(segment: list[str], pairs: tuple[tuple[int, int], ...]) -> bool:
+    """At least one pair with both elements present (``one_of``)."""
+    size = len(segment)
+    for a, b in pairs:  # noqa: SIM110 (a loop: any() over a generator costs more per PO1)
+        if b < size and segment[a] and segment[b]:
+            return True
+    return False
+
+
+_FastRule = tuple[Callable[[str], re.Match[str] | None], tuple[tuple[int, int], ...]]
+
+
+@cache
+def _fast_rules(separator: str) -> dict[str, _FastRule]:
+    return {
+        tag: (re.compile(clean_pattern(tag, spec, separator), re.DOTALL).fullmatch, spec.one_of)
+        for tag, spec in segment_specs().items()
+    }
+
+
+def clean_pattern(tag: str, spec: SegmentSpec, separator: str) -> str:
+    """A regular expression matching exactly the joined segments ``check_segment`` passes.
+
+    ``one_of`` is left to the caller. Elements are matched in order, each after its separator;
+    a segment may end early unless a mandatory element follows. Adjacent ``paired`` elements
+    are matched together (both present or both empty). Elements past the dictionary's last
+    one are not checked.
+    """
+    sep = re.escape(separator)
+    pairs = {a: b for a, b in spec.paired}
+    paired = [i for pair in spec.paired for i in pair]
+    if any(b != a + 1 for a, b in spec.paired) or len(set(paired)) != len(paired):
+        return "(?!)"  # not expressible here: always the detailed path
+    last = max(spec.elements, default=0)
+    mandatory = [i for i, el in spec.elements.items() if el.requirement == "M"]
+    must_reach = max(mandatory, default=0)
+
+    def tail(index: int) -> str:
+        """Positions ``index`` to ``last``, the segment's end allowed where nothing is due."""
+        if index > last:
+            return f"(?:{sep}.*)?"
+        if index in pairs:
+            after = tail(index + 2)
+            both = f"{sep}{_value(spec, index, sep)}{sep}{_value(spec, index + 1, sep)}{after}"
+            if index in mandatory or index + 1 in mandatory:
+                body = both
+            elif index + 1 < must_reach:
+                body = f"(?:{both}|{sep}{sep}{after})"
+            else:
+                body = f"(?:{both}|{sep}(?:{sep}{after})?)"
+        else:
+            el = spec.elements.get(index)
+            value = _value(spec, index, sep)
+            if el is None or el.requirement != "M":
+                value = f"(?:{value})?"
+            body = f"{sep}{value}{tail(index + 1)}"
+        return body if index <= must_reach else f"(?:{body})?"
+
+    return re.escape(tag) + tail(1)
+
+
+def _value(spec: SegmentSpec, index: int, sep: str) -> str:
+    """A non-empty value that passes element ``index``'s type and length checks."""
+    el = spec.elements.get(index)
+    if el is None:
+        return f"[^{sep}]+"
+    low, high = max(el.min, 1), el.max
+    if low > high:
+        return "(?!)"
+    if el.type == "DT":
+        return "[0-9]{8}" if low <= 8 <= high else "(?!)"
+    if el.type == "TM":
+        sizes = [n for n in (4, 6, 7, 8) if low <= n <= high]
+        return "(?:" + "|".join(f"[0-9]{{{n}}}" for n in sizes) + ")" if sizes else "(?!)"
+    if el.type == "N0":
+        return f"-?[0-9]{{{low},{high}}}"
+    if el.type == "R":
+        # _DECIMAL, and between low and high digits (the sign and the point do not count).
+        digits = rf"(?=\.?(?:[0-9]\.?){{{low},{high}}}(?:{sep}|\Z))"
+        return rf"-?{digits}(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+    return f"[^{sep}]{{{low},{high}}}"
 
 
 def check_segment(ctx: SetContext, segment: list[str], position: int) -> None:
