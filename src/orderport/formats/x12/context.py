@@ -35,7 +35,7 @@ class SetContext:
         self.findings: list[Finding] = list(ts.findings)
         self.component = ts.separators.component
         self.loop = ""
-        self._spot = self.provenance.spot
+        self._spots = self.provenance.spots
         self._segment_errors: dict[int, SegmentError] = {}
 
     def location(self, tag: str, position: int, element_index: int | None = None) -> SourceLocation:
@@ -44,7 +44,8 @@ class SetContext:
         )
 
     def record(self, path: str, tag: str, position: int, element_index: int | None) -> None:
-        self._spot(path, tag, position, element_index)
+        """Where ``path`` came from, kept as a tuple (``SegmentProvenance`` builds it lazily)."""
+        self._spots[path] = (tag, position, element_index)
 
     def problem(
         self,
@@ -195,4 +196,4 @@ class SetContext:
         index: int | None,
     ) -> None:
         target[key] = value
-        self.record(path, tag, position, index)
+        self._spots[path] = (tag, position, index)
