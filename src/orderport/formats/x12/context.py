@@ -5,6 +5,7 @@ Locations count segments from the set's ST (ST = 1), the same position the 997 A
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,8 @@ from orderport.model import Finding, Severity, SourceLocation
 
 _DIGITS = frozenset("0123456789")
 _NUMERIC = frozenset("0123456789.-")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?").fullmatch
+"""Digits with an optional fraction: a valid decimal that ``decimal`` returns unchanged."""
 
 
 def element(segment: list[str], index: int) -> str:
@@ -100,6 +103,8 @@ class SetContext:
         text = element(segment, index)
         if not text:
             return None
+        if _PLAIN_NUMBER(text) is not None:
+            return text  # the usual case, already written the way it is stored
         if not _NUMERIC.issuperset(text):
             self._bad_number(segment, index, position, path, reference, text)
             return None

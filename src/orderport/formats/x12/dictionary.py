@@ -82,33 +82,33 @@ def _type_ok(value: str, kind: str) -> bool:
     return True
 
 
-def clean_check(separator: str) -> Callable[[list[str]], bool]:
-    """A fast test that a segment (split on ``separator``) passes ``check_segment`` silently.
+def suspect_positions(segments: list[list[str]], separator: str) -> set[int]:
+    """Positions (first segment = 1) of the segments that may fail ``check_segment``.
 
     Most segments are valid, and checking them element by element in Python cost more than
-    the mapping itself. This test joins the elements with the separator they were split on
-    and matches the result against one regular expression per segment id, compiled from the
-    dictionary (``clean_pattern``). The mappers call ``check_segment`` only for a segment it
-    does not pass, and that detailed path alone decides what is reported: a valid segment the
-    test turns away costs time, never a finding. It never passes a segment ``check_segment``
-    would report (``tests/unit/formats/x12/test_x12_dictionary.py``).
+    the mapping itself. Here each segment's elements are joined with the separator they were
+    split on and matched against one regular expression per segment id, compiled from the
+    dictionary (``clean_pattern``). The mappers call ``check_segment`` only at the positions
+    returned, and that detailed path alone decides what is reported: a valid segment turned
+    away here costs time, never a finding. A segment passed here is one ``check_segment``
+    would not report (``tests/unit/formats/x12/test_x12_dictionary.py``).
     """
     rules = _fast_rules(separator)
-
-    def clean(segment: list[str]) -> bool:
+    suspects = set()
+    for position, segment in enumerate(segments, start=1):
         rule = rules.get(segment[0])
         if rule is None:
-            return True
+            continue
         match, one_of = rule
         joined = separator.join(segment)
-        return (
-            match(joined) is not None
+        if (
+            match(joined) is None
             # An element holding the separator would shift the pattern's positions.
-            and joined.count(separator) == len(segment) - 1
-            and (not one_of or _has_pair(segment, one_of))
-        )
-
-    return clean
+            or joined.count(separator) != len(segment) - 1
+            or (one_of and not _has_pair(segment, one_of))
+        ):
+            suspects.add(position)
+    return suspects
 
 
 def _has_pair(segment: list[str], pairs: tuple[tuple[int, int], ...]) -> bool:
