@@ -125,6 +125,7 @@ _FastRule = tuple[Callable[[str], re.Match[str] | None], tuple[tuple[int, int], 
 
 @cache
 def _fast_rules(separator: str) -> dict[str, _FastRule]:
+    """Per segment id: the compiled ``clean_pattern`` and the ``one_of`` pairs to check."""
     return {
         tag: (re.compile(clean_pattern(tag, spec, separator), re.DOTALL).fullmatch, spec.one_of)
         for tag, spec in segment_specs().items()

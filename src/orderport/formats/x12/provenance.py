@@ -33,10 +33,6 @@ class SegmentProvenance(Provenance):
     def locations(self, value: dict[str, SourceLocation]) -> None:
         self._built = value
 
-    def spot(self, path: str, segment: str, position: int, element: int | None) -> None:
-        """Record where ``path`` came from, cheaply."""
-        self.spots[path] = (segment, position, element)
-
     def _build(self, spot: Spot) -> SourceLocation:
         segment, position, element = spot
         return SourceLocation(
