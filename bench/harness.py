@@ -12,7 +12,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,7 @@ from typing import Any
 
 from bench.databases import Databases
 from bench.generate import SMALL_FILES, ensure, ensure_small
+from bench.memory import run_sampled
 
 SIZES = {"10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 FORMATS = ("csv", "xlsx", "x12", "json", "small")
@@ -39,18 +39,13 @@ class MeasurementError(RuntimeError):
 
 def measure(spec: dict[str, Any]) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return its JSON result."""
-    done = subprocess.run(
-        [sys.executable, "-m", "bench.child", json.dumps(spec)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
+    stdout, stderr, code, peak = run_sampled(
+        [sys.executable, "-m", "bench.child", json.dumps(spec)], cwd=ROOT
     )
-    if done.returncode != 0:
-        raise MeasurementError(
-            f"measurement {spec} failed ({done.returncode}):\n{done.stderr.strip()[-3000:]}"
-        )
-    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    if code != 0:
+        raise MeasurementError(f"measurement {spec} failed ({code}):\n{stderr.strip()[-3000:]}")
+    result: dict[str, Any] = json.loads(stdout.strip().splitlines()[-1])
+    result["peak_pss"] = peak
     return result
 
 
@@ -199,7 +194,7 @@ def run(
         ratio = rate / floor
         seconds = statistics.median(r["seconds"] for r in results)
         target, met = _target(fmt, rate, ratio, rerun, seconds)
-        rss = statistics.median(r["peak_rss"] for r in results) / MB
+        rss = statistics.median(max(r["peak_rss"], r["peak_pss"]) for r in results) / MB
         cpu = statistics.median(_rate(r, unit, "cpu_seconds") for r in results)
         rows.append(
             Row(fmt, db, unit, rate, rerun, rss, name, floor, ratio, target, met, cpu, results)

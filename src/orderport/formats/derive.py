@@ -17,7 +17,7 @@ from orderport.model import Provenance
 def _locate(provenance: Provenance, target: str, source: str) -> None:
     found = provenance.locate(source)
     if found is not None:
-        provenance.locations[target] = found
+        provenance.record(target, found)
 
 
 def derive_from_lines(data: dict[str, Any], provenance: Provenance) -> None:

@@ -43,7 +43,7 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.partners import PartnerProfile, load_valid_profiles, profiles_dir
 from orderport.partners.loading import ProfileProblem
-from orderport.pipeline import crash_recovery, ops_alerts
+from orderport.pipeline import crash_recovery, ops_alerts, read_ahead
 from orderport.pipeline.ack_intake import is_acknowledgment, take_acknowledgment
 from orderport.pipeline.answers import AnswerInput, queue_answers
 from orderport.pipeline.channel_factory import ChannelOptions, CredentialResolver, open_channel
@@ -436,6 +436,10 @@ def _decide(conn: Connection, row: LedgerRow, context: IntakeContext) -> FileOut
             )
             result.format = opened.reader.name
             key = _first_key(opened.reader.name, head)
+            if read_ahead.wanted(opened.reader.name, path.stat().st_size):
+                opened.documents = (
+                    read_ahead.documents(path, row.original_name, profile) or opened.documents
+                )
         except FormatError as exc:
             result.error = exc
         if result.error is None:

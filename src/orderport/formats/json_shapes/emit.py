@@ -10,7 +10,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from orderport.model import Finding, Provenance, Severity, SourceLocation
+from orderport.model import Finding, Severity, SourceLocation
+from orderport.model.provenance import LazyProvenance
 from orderport.validation.paths import pointer_token as pointer_token
 
 
@@ -39,31 +40,42 @@ def flag(value: object) -> bool:
     return value is True or value == 1
 
 
+class PointerProvenance(LazyProvenance):
+    """JSON pointers (relative to the PO's object, which starts on ``row``), turned into
+    SourceLocations only when a finding asks."""
+
+    def __init__(self, file: str, row: int) -> None:
+        self.row = row
+        super().__init__(file=file)
+
+    def _make(self, key: object) -> SourceLocation:
+        return SourceLocation(file=self.file, row=self.row, pointer=str(key))
+
+
 class Emitter:
     """Collects provenance and findings for one document."""
 
-    __slots__ = ("_file", "_locations", "findings", "provenance", "row")
+    __slots__ = ("_file", "_pointers", "findings", "provenance", "row")
 
     def __init__(self, filename: str, row: int) -> None:
-        self.provenance = Provenance(file=filename)
-        self._locations = self.provenance.locations
+        self.provenance = PointerProvenance(filename, row)
+        self._pointers = self.provenance.raw
         self._file = filename
         self.row = row
         self.findings: list[Finding] = []
         # The PO's own object: where a finding about a field the partner left out points.
-        self._locations["$"] = self.location("")
+        self._pointers["$"] = ""
 
     def location(self, pointer: str) -> SourceLocation:
-        # Plain construction: measured 3x faster than model_construct for this small model.
         return SourceLocation(file=self._file, row=self.row, pointer=pointer)
 
     def record(self, path: str, pointer: str) -> None:
-        self._locations[path] = self.location(pointer)
+        self._pointers[path] = pointer
 
     def put(self, target: dict[str, Any], key: str, value: object, path: str, pointer: str) -> None:
         """Set ``target[key]`` (canonical ``path``) from the partner value at ``pointer``."""
         target[key] = value
-        self._locations[path] = self.location(pointer)
+        self._pointers[path] = pointer
 
     def copy(
         self,
@@ -92,7 +104,7 @@ class Emitter:
             value = source.get(source_key)
             if value is not None:
                 target[key] = value
-                self._locations[f"{path}.{key}"] = self.location(f"{pointer}/{source_key}")
+                self._pointers[f"{path}.{key}"] = f"{pointer}/{source_key}"
 
     def finding(self, code: str, severity: Severity, path: str, message: str, pointer: str) -> None:
         self.findings.append(

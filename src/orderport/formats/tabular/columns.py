@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Final
 
 from orderport.formats.base import FormatError
@@ -135,8 +136,11 @@ COLUMNS: Final[dict[str, Column]] = {
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 
+@lru_cache(maxsize=16_384)
 def header_key(text: str) -> str:
-    """Case-, space- and punctuation-insensitive key: "Ship-To City" -> "shiptocity"."""
+    """Case-, space- and punctuation-insensitive key: "Ship-To City" -> "shiptocity".
+
+    Cached: the header search asks about every cell of a sheet's first rows, file after file."""
     return _NON_ALNUM.sub("", text.casefold())
 
 

@@ -86,12 +86,15 @@ def infer_locale(
         elif comma is None and point is None and day_first_hint:
             parser.decimal_comma = True
     if parser.auto_dates and dates:
-        values = []
+        # Distinct values, first seen first: files repeat a few dates over thousands of rows,
+        # and each look at a value is a dozen strptime attempts.
+        seen: dict[str, None] = {}
         for _row, cells in sample:
             for index in dates:
                 value = cells[index] if index < len(cells) else None
                 if isinstance(value, str) and value.strip():
-                    values.append(value.strip())
+                    seen[value.strip()] = None
+        values = list(seen)
         decided = decide_day_first(values)
         ambiguous = next((v for v in values if _ambiguous(v)), None)
         if decided is None:

@@ -19,7 +19,7 @@ import io
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Final
 
@@ -40,7 +40,10 @@ def _fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def _tokens(text: str) -> list[str]:
+@lru_cache(maxsize=16_384)
+def _tokens(text: str) -> tuple[str, ...]:
+    # Cached: the header search looks at every cell of a sheet's first rows, file after file,
+    # and the same few hundred texts (headers, SKUs, units) come back every time.
     out: list[str] = []
     for token in _TOKEN.findall(_fold(text)):
         if token in _STOP_WORDS:
@@ -55,9 +58,10 @@ def _tokens(text: str) -> list[str]:
                 break
         else:
             out.append(token)
-    return out
+    return tuple(out)
 
 
+@lru_cache(maxsize=16_384)
 def vocabulary_key(text: str) -> str:
     """ "PO #" / "P.O. No." / "Po-Number " -> "pono"; "Quantité" -> "quantite"."""
     return "".join(_tokens(text))
@@ -100,6 +104,7 @@ def vocabulary() -> dict[str, Entry]:
     return out
 
 
+@lru_cache(maxsize=16_384)
 def lookup(text: str) -> Entry | None:
     """The vocabulary entry for a header cell, or None."""
     words = vocabulary()
