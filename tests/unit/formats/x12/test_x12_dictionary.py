@@ -10,6 +10,9 @@ Deterministic (derandomised hypothesis, no example database).
 
 from __future__ import annotations
 
+import io
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +27,12 @@ from orderport.formats.x12.dictionary import (
 )
 from orderport.formats.x12.envelope import TransactionSet
 from orderport.formats.x12.results import GroupResult, InterchangeInfo, InterchangeResult, SetResult
-from orderport.formats.x12.tokenizer import Separators
+from orderport.formats.x12.tokenizer import SegmentStream, Separators
+
+ROOT = Path(__file__).parents[4]
+X12_FILES = sorted((ROOT / "sample_files" / "x12").glob("*.edi")) + sorted(
+    (ROOT / "tests" / "corpus" / "files").glob("x12_*.edi")
+)
 
 SEPARATORS = [Separators("*", ">", "~", None), Separators("|", "^", "\n", None)]
 TAGS = sorted(segment_specs())
@@ -162,3 +170,21 @@ def test_the_fast_check_turns_away_what_the_detailed_check_reports() -> None:
     ):
         assert not passes(segment, "*"), segment
         assert reported(context(SEPARATORS[0]), segment), segment
+
+
+def test_fast_and_detailed_checks_agree_on_every_sample_segment() -> None:
+    assert len(X12_FILES) >= 10
+    seen = 0
+    for path in X12_FILES:
+        stream = SegmentStream(io.BytesIO(path.read_bytes()), path.name)
+        for segment in stream:
+            if segment[0] not in segment_specs():
+                continue
+            assert stream.separators is not None
+            seen += 1
+            count = reported(context(stream.separators), segment)
+            if passes(segment, stream.separators.element):
+                assert count == 0, (path.name, segment)
+            else:
+                assert count or mapping_reports_itself(segment), (path.name, segment)
+    assert seen > 100
