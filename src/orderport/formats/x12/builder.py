@@ -225,16 +225,29 @@ class DocumentBuilder:
         amount = self.ctx.decimal(segment, 2, pos, "$.total_cost.amount", "782")
         if amount is None:
             return
-        self.data["total_cost"] = {"amount": amount, "currency": self.currency}
-        self.ctx.record("$.total_cost", segment[0], pos, 2)
-        self.ctx.record("$.total_cost.amount", segment[0], pos, 2)
-        self._record_currency("$.total_cost.currency", segment[0], pos, 2)
+        self._money(self.data, "total_cost", amount, "$.total_cost", segment[0], pos, 2)
 
-    def _record_currency(self, path: str, tag: str, pos: int, index: int) -> None:
-        if self.currency_at is not None:
-            self.ctx.record(path, *self.currency_at)
-        else:
-            self.ctx.record(path, tag, pos, index)
+    def _money(
+        self,
+        target: dict[str, Any],
+        key: str,
+        amount: str,
+        path: str,
+        tag: str,
+        pos: int,
+        index: int,
+    ) -> None:
+        """``target[key]`` = the amount in the set's currency, with the provenance of both: the
+        amount's element, and CUR02 (or the amount's element when the set has no CUR).
+
+        Writes the three locations straight into the provenance (one call per line, not four).
+        """
+        target[key] = {"amount": amount, "currency": self.currency}
+        spot = (tag, pos, index)
+        spots = self.ctx.provenance.spots
+        spots[path] = spot
+        spots[f"{path}.amount"] = spot
+        spots[f"{path}.currency"] = self.currency_at or spot
 
     # -- N1 loops ------------------------------------------------------------------------------
 
@@ -373,10 +386,7 @@ class DocumentBuilder:
         path = f"{prefix}.unit_cost"
         price = ctx.decimal(segment, price_index, pos, f"{path}.amount", "212")
         if price is not None:
-            line["unit_cost"] = {"amount": price, "currency": self.currency}
-            ctx.record(path, tag, pos, price_index)
-            ctx.record(f"{path}.amount", tag, pos, price_index)
-            self._record_currency(f"{path}.currency", tag, pos, price_index)
+            self._money(line, "unit_cost", price, path, tag, pos, price_index)
         return Decimal(quantity) if quantity is not None else None
 
     def line_number(
