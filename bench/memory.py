@@ -46,7 +46,7 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def run_sampled(command: list[str], cwd: Path, every: float = 0.05) -> tuple[str, str, int, int]:
+def run_sampled(command: list[str], cwd: Path, every: float = 0.2) -> tuple[str, str, int, int]:
     """Run ``command``; (stdout, stderr, return code, the largest tree PSS seen in bytes)."""
     peak = 0
     with subprocess.Popen(

@@ -14,6 +14,8 @@ before it touches the store. Partner-specific settings live in the partner profi
 ``ORDERPORT_SMTP_HOST`` (+ ``_PORT``,   the SMTP server for e-mail replies; no host, no replies
 ``_SENDER``, ``_STARTTLS``, ``_SSL``,
 ``_USERNAME``, ``_PASSWORD``)
+``ORDERPORT_READ_AHEAD``                the file size in bytes from which a CSV/XLSX/JSON file is
+                                        read by a second process (default 1000000); ``0``: never
 ======================================  ==========================================================
 """
 
@@ -35,6 +37,8 @@ SMTP_PREFIX = "ORDERPORT_SMTP_"
 PARTNERS_ENV = "ORDERPORT_PARTNERS"
 SAMPLE_PROFILES = package_path("sample_files/partners")
 PROFILE_SUFFIXES = (".yaml", ".yml")
+READ_AHEAD_ENV = "ORDERPORT_READ_AHEAD"
+READ_AHEAD_MIN_BYTES = 1_000_000
 
 
 def home_dir() -> Path:
@@ -68,6 +72,16 @@ def env_int(name: str, default: int) -> int:
     """The environment variable ``name`` as a whole number >= 1; ``default`` when unset/blank."""
     raw = os.environ.get(name, "")
     return whole_number(raw, name) if raw.strip() else default
+
+
+def read_ahead_min_bytes() -> int | None:
+    """The size from which a big file is read by a second process; None: never (``0``)."""
+    raw = os.environ.get(READ_AHEAD_ENV, "").strip()
+    if not raw:
+        return READ_AHEAD_MIN_BYTES
+    if raw == "0":
+        return None
+    return whole_number(raw, READ_AHEAD_ENV)
 
 
 @dataclass(frozen=True)

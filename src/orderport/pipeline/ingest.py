@@ -30,7 +30,7 @@ from orderport.store.lifecycle import ApplyResult, Outcome, PoStatus, apply_as_r
 from orderport.validation import normalize
 
 
-@dataclass
+@dataclass(slots=True)
 class PoResult:
     """What happened to one PO of a file."""
 

@@ -191,23 +191,24 @@ def claim_files(
     crash_recovery.register_owner(home)
     crash_recovery.clean_work_copies(workdir, home)
     try:
-        for claimed in crash_recovery.recoverable(channel, home):
-            with engine.connect() as conn:
-                known = ledger.find_by_channel_ref(conn, partner_id, claimed.ref)
-            if known is None:
-                ids.extend(
-                    _take_or_note(engine, channel, profile, claimed, workdir, home, token, failures)
+        with _Recorder(engine, ids) as recorder:
+            for claimed in crash_recovery.recoverable(channel, home):
+                with engine.connect() as conn:
+                    known = ledger.find_by_channel_ref(conn, partner_id, claimed.ref)
+                if known is None:
+                    _take_or_note(
+                        recorder, channel, profile, claimed, workdir, home, token, failures
+                    )
+            for candidate in channel.list_candidates():
+                if limit is not None and recorder.taken >= limit:
+                    break
+                claimed_now = _claim(channel, candidate, refused)
+                if claimed_now is None:
+                    continue
+                crash_point("after_channel_claim")
+                _take_or_note(
+                    recorder, channel, profile, claimed_now, workdir, home, token, failures
                 )
-        for candidate in channel.list_candidates():
-            if limit is not None and len(ids) >= limit:
-                break
-            claimed_now = _claim(channel, candidate, refused)
-            if claimed_now is None:
-                continue
-            crash_point("after_channel_claim")
-            ids.extend(
-                _take_or_note(engine, channel, profile, claimed_now, workdir, home, token, failures)
-            )
         with contextlib.suppress(ChannelError):
             markers = ops_alerts.lone_marker_alerts(channel, partner_id)
             if markers:
@@ -227,8 +228,54 @@ def claim_files(
     return ids
 
 
+CLAIM_COMMIT_EVERY = 50
+"""Ledger rows of claimed files committed together: one commit per file was a third of a small
+file's database time. A crash before the commit leaves those files in processing/ with no row,
+which the next pass takes again (``crash_recovery.recoverable``), so nothing is lost."""
+
+
+class _Recorder:
+    """The claim step's ledger transaction: rows are committed every ``CLAIM_COMMIT_EVERY``
+    files and at the end; ``ids`` gets a file's id only once its row is committed."""
+
+    def __init__(self, engine: Engine, ids: list[int]) -> None:
+        self.engine, self.ids = engine, ids
+        self.pending: list[int] = []
+        self.taken = 0
+        self._conn: Connection | None = None
+
+    def __enter__(self) -> _Recorder:
+        return self
+
+    def conn(self) -> Connection:
+        if self._conn is None:
+            self._conn = self.engine.connect()
+            self._conn.begin()
+        return self._conn
+
+    def recorded(self, file_id: int) -> None:
+        self.pending.append(file_id)
+        self.taken += 1
+        if len(self.pending) >= CLAIM_COMMIT_EVERY:
+            self.commit()
+
+    def commit(self) -> None:
+        if self._conn is not None:
+            self._conn.commit()
+            self._conn.close()
+            self._conn = None
+        self.ids.extend(self.pending)
+        self.pending.clear()
+
+    def __exit__(self, kind: object, *_: object) -> None:
+        if kind is None:
+            self.commit()
+        elif self._conn is not None:
+            self._conn.close()  # rolled back: those files are taken again by the next pass
+
+
 def _take_or_note(
-    engine: Engine,
+    recorder: _Recorder,
     channel: Channel,
     profile: PartnerProfile,
     claimed: Claimed,
@@ -236,14 +283,13 @@ def _take_or_note(
     home: Path,
     token: str,
     failures: list[str],
-) -> list[int]:
+) -> None:
     """``_take``, but a transfer failure on one file is noted and the claim step goes on."""
     try:
-        return _take(engine, channel, profile, claimed, workdir, home, token)
+        _take(recorder, channel, profile, claimed, workdir, home, token)
     except TransportError as exc:
         log.warning("%s: fetching failed, a later pass retries: %s", claimed.ref, exc)
         failures.append(str(exc))
-        return []
 
 
 def _claim(channel: Channel, candidate: Candidate, refused: list[str]) -> Claimed | None:
@@ -256,20 +302,21 @@ def _claim(channel: Channel, candidate: Candidate, refused: list[str]) -> Claime
 
 
 def _take(
-    engine: Engine,
+    recorder: _Recorder,
     channel: Channel,
     profile: PartnerProfile,
     claimed: Claimed,
     workdir: Path,
     home: Path,
     token: str,
-) -> list[int]:
+) -> None:
     """Fetch, archive and record one claimed file; a refused file is recorded and failed."""
     kind = profile.channel.kind
     try:
         fetched = channel.fetch(claimed, workdir)
     except ChannelRefused as exc:
-        with engine.begin() as conn:
+        recorder.commit()  # the refusal in a transaction of its own, then the move to failed/
+        with recorder.engine.begin() as conn:
             file_id = ledger.record_refused(
                 conn,
                 partner_id=profile.id,
@@ -279,27 +326,26 @@ def _take(
                 channel_ref=claimed.ref,
                 error=str(exc),
             )
-        _finish_one(engine, channel, claimed, file_id, ok=False)
-        return []
+        _finish_one(recorder.engine, channel, claimed, file_id, ok=False)
+        return
     try:
         archive_path = archive_file(home, fetched.path, fetched.sha256)
     finally:
         fetched.path.unlink(missing_ok=True)
-    with engine.begin() as conn:
-        file_id = ledger.record_claimed(
-            conn,
-            partner_id=profile.id,
-            sha256=fetched.sha256,
-            original_name=fetched.original_name,
-            size=fetched.size,
-            channel=kind,
-            channel_ref=claimed.ref,
-            archive_path=archive_path,
-            claim_token=token,
-            detail=dict(fetched.metadata),
-        )
+    file_id = ledger.record_claimed(
+        recorder.conn(),
+        partner_id=profile.id,
+        sha256=fetched.sha256,
+        original_name=fetched.original_name,
+        size=fetched.size,
+        channel=kind,
+        channel_ref=claimed.ref,
+        archive_path=archive_path,
+        claim_token=token,
+        detail=dict(fetched.metadata),
+    )
     crash_point("after_ledger_insert")
-    return [file_id]
+    recorder.recorded(file_id)
 
 
 # --------------------------------------------------------------------------- processing
@@ -604,13 +650,20 @@ _OK_STATES = (FileState.STORED, FileState.HELD, FileState.DUPLICATE)
 
 
 def _finish_one(engine: Engine, channel: Channel, claimed: Claimed, file_id: int, ok: bool) -> bool:
+    if not _move(channel, claimed, file_id, ok):
+        return False
+    with engine.begin() as conn:
+        ledger.mark_finished(conn, [file_id])
+    return True
+
+
+def _move(channel: Channel, claimed: Claimed, file_id: int, ok: bool) -> bool:
+    """The source to processed/ or failed/; False (and a later pass retries) when that fails."""
     try:
         channel.finish(claimed, ok)
     except ChannelError as exc:
         log.warning("inbound file #%s: channel move failed, a later pass retries: %s", file_id, exc)
         return False
-    with engine.begin() as conn:
-        ledger.mark_finished(conn, file_id)
     return True
 
 
@@ -642,15 +695,23 @@ def finish_pending(engine: Engine, file_ids: Sequence[int] | None, context: Inta
                 claims = {c.ref: c for c in channel.recover()}
             else:
                 claims = {r.channel_ref or "": _claimed_for(r) for r in partner_rows}
-            for r in partner_rows:
-                claimed = claims.get(r.channel_ref or "")
-                if claimed is None:
-                    continue
-                moved += _finish_one(engine, channel, claimed, r.id, r.state in _OK_STATES)
+            # One transaction notes every move of the batch: a crash before it only makes a
+            # later pass move again what is already moved, which the channels take as done.
+            finished = [
+                r.id
+                for r in partner_rows
+                if (claimed := claims.get(r.channel_ref or "")) is not None
+                and _move(channel, claimed, r.id, r.state in _OK_STATES)
+            ]
         except ChannelError as exc:
             log.warning("partner %s: finishing files failed: %s", partner_id, exc)
+            continue
         finally:
             channel.close()
+        if finished:
+            with engine.begin() as conn:
+                ledger.mark_finished(conn, finished)
+        moved += len(finished)
     return moved
 
 

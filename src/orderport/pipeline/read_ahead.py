@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
-import os
 import pickle
 import threading
 from collections.abc import Iterator
@@ -32,36 +31,24 @@ from typing import Final
 
 from orderport.formats.base import RawDocument
 from orderport.partners import PartnerProfile
+from orderport.settings import read_ahead_min_bytes
 
 log = logging.getLogger(__name__)
 
 FORMATS: Final = frozenset({"csv", "xlsx", "json"})
-MIN_BYTES: Final = 1_000_000
-"""Smaller files are read in this process: starting a child costs milliseconds, and a small
-file's reading is over before the overlap pays."""
 BATCH: Final = 200
 """Documents per message: big enough to amortise pickling, small enough to start early."""
-ENV_SWITCH: Final = "ORDERPORT_READ_AHEAD"
-"""``0`` turns the second process off; a byte count sets ``MIN_BYTES``."""
 
 
 class ReadAheadFailed(RuntimeError):
     """The reading process died without finishing the file (killed, out of memory)."""
 
 
-def min_bytes() -> int | None:
-    """The size from which a file is read ahead; None when read-ahead is off."""
-    setting = os.environ.get(ENV_SWITCH, "").strip()
-    if not setting:
-        return MIN_BYTES
-    if setting.isdigit():
-        return int(setting) if int(setting) > 0 else None
-    return None
-
-
 def wanted(fmt: str, size: int) -> bool:
     """Whether a file of this format and size is read in a second process."""
-    threshold = min_bytes()
+    # From 1 MB by default (settings.read_ahead_min_bytes): starting a child costs milliseconds,
+    # and a small file's reading is over before the overlap pays.
+    threshold = read_ahead_min_bytes()
     return threshold is not None and fmt in FORMATS and size >= threshold
 
 

@@ -328,12 +328,12 @@ def set_state(
     conn.execute(update(inbound_files).where(inbound_files.c.id == file_id).values(**values))
 
 
-def mark_finished(conn: Connection, file_id: int) -> None:
-    """The source was moved to processed/ or failed/ on its channel."""
+def mark_finished(conn: Connection, file_ids: Sequence[int]) -> None:
+    """The sources were moved to processed/ or failed/ on their channel."""
     now = _now()
     conn.execute(
         update(inbound_files)
-        .where(inbound_files.c.id == file_id)
+        .where(inbound_files.c.id.in_(list(file_ids)))
         .values(finished_at=now, updated_at=now)
     )
 

@@ -31,6 +31,7 @@ from bench.intake import BenchIntake  # noqa: E402
 
 from orderport.pipeline import read_ahead  # noqa: E402
 from orderport.pipeline.intake import FileOutcome  # noqa: E402
+from orderport.settings import READ_AHEAD_ENV, READ_AHEAD_MIN_BYTES  # noqa: E402
 from orderport.store.db import make_engine, migrate  # noqa: E402
 from orderport.store.tables import (  # noqa: E402
     findings,
@@ -62,6 +63,13 @@ def _damaged_json(path: Path) -> None:
     for po in pos[::53]:
         po["currency"] = "USDX"
     path.write_text(json.dumps(pos), encoding="utf-8")
+
+
+@pytest.fixture(autouse=True)
+def single_threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Earlier tests in the same worker may leave threads behind (an SSH transport, a server);
+    the fork would then be refused. The refusal itself has its own test below."""
+    monkeypatch.setattr(read_ahead.threading, "active_count", lambda: 1)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +122,7 @@ def _outcomes(outcomes: list[FileOutcome]) -> list[tuple[Any, ...]]:
 def _run(
     home: Path, sources: list[Path], monkeypatch: pytest.MonkeyPatch, switch: str
 ) -> tuple[list[tuple[Any, ...]], dict[str, list[tuple[Any, ...]]]]:
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, switch)
+    monkeypatch.setenv(READ_AHEAD_ENV, switch)
     engine = make_engine(f"sqlite:///{home / 'store.db'}")
     migrate(engine)
     bench = BenchIntake(home)
@@ -194,7 +202,10 @@ def test_a_killed_reading_process_is_an_error_not_a_short_file(files: dict[str, 
         list(docs)
 
 
-def test_a_process_with_threads_reads_in_process(files: dict[str, Path]) -> None:
+def test_a_process_with_threads_reads_in_process(
+    files: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.undo()  # the real thread count
     stop = threading.Event()
     worker = threading.Thread(target=stop.wait)
     worker.start()
@@ -206,11 +217,11 @@ def test_a_process_with_threads_reads_in_process(files: dict[str, Path]) -> None
 
 
 def test_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv(read_ahead.ENV_SWITCH, raising=False)
-    assert read_ahead.wanted("csv", read_ahead.MIN_BYTES)
-    assert not read_ahead.wanted("csv", read_ahead.MIN_BYTES - 1)
-    assert not read_ahead.wanted("x12", 10 * read_ahead.MIN_BYTES)
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, "0")
-    assert not read_ahead.wanted("csv", 10 * read_ahead.MIN_BYTES)
-    monkeypatch.setenv(read_ahead.ENV_SWITCH, "1")
+    monkeypatch.delenv(READ_AHEAD_ENV, raising=False)
+    assert read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES)
+    assert not read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES - 1)
+    assert not read_ahead.wanted("x12", 10 * READ_AHEAD_MIN_BYTES)
+    monkeypatch.setenv(READ_AHEAD_ENV, "0")
+    assert not read_ahead.wanted("csv", 10 * READ_AHEAD_MIN_BYTES)
+    monkeypatch.setenv(READ_AHEAD_ENV, "1")
     assert read_ahead.wanted("json", 1)
