@@ -46,11 +46,6 @@ def _describe(location: SourceLocation | None) -> str:
     return ", ".join(parts) or "later in the file"
 
 
-def first_rows(doc: RawDocument) -> str:
-    """Where a PO's first rows are, in the sender's terms (for a later finding)."""
-    return _where(doc)
-
-
 def join(first: RawDocument, later: RawDocument) -> None:
     """Append ``later`` (more rows of the same PO) to ``first``, in place."""
     offset = len(_lines(first))
@@ -102,7 +97,7 @@ def rows_too_far_apart(doc: RawDocument, number: str, first_at: str) -> FormatEr
     """A run of rows that comes after its PO was already applied from this file (more than a
     batch of POs later): the file is refused whole rather than storing a fragment."""
     return FormatError(
-        f"more rows of PO {number} at {_where(doc)}, far after its first rows at {first_at}; "
+        f"more rows of PO {number} at {_where(doc)}, far after its first rows ({first_at}); "
         "put all rows of a PO together in the file",
         doc.provenance.locate("$.po_number"),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
@@ -24,7 +24,7 @@ from orderport.formats.x12 import X12Receipt
 from orderport.formats.x12 import interchange_key as x12_key
 from orderport.model import Finding, PurchaseOrder, Severity, SourceLocation
 from orderport.partners import PartnerProfile, apply_mapping, read_settings
-from orderport.pipeline.assembly import first_rows, join, rows_too_far_apart
+from orderport.pipeline.assembly import join, rows_too_far_apart
 from orderport.store.bulk import apply_many
 from orderport.store.lifecycle import ApplyResult, Outcome, PoStatus, apply_as_read, get_po
 from orderport.validation import normalize
@@ -264,7 +264,7 @@ def apply_documents(
     results: list[PoResult] = []
     pending: dict[str, RawDocument] = {}
     order: list[RawDocument] = []
-    applied: dict[str, str] = {}
+    applied: set[str] = set()  # numbers only: a 1 GB file has ~500k POs
     originals: dict[str, RawDocument] = {}
 
     def apply_run(run: list[PoResult]) -> None:
@@ -295,14 +295,13 @@ def apply_documents(
             )
             _record(po_result, outcome)
         apply_run(run)
-        for number, doc in pending.items():
-            applied[number] = first_rows(doc)
+        applied.update(pending)
         order.clear()
         pending.clear()
         gc.collect(1)  # the batch's little cyclic garbage, cheaply, while the GC is paused
 
-    with gc_paused():
-        for doc in docs:
+    with gc_paused(), contextlib.closing(_closable(docs)) as stream:
+        for doc in stream:
             if doc.merge is not None:
                 flush()
                 if not _resolve_change(conn, partner_id, doc):
@@ -324,7 +323,8 @@ def apply_documents(
                 join(pending[number], doc)
                 continue
             if number is not None and number in applied:
-                raise rows_too_far_apart(doc, number, applied[number])
+                first = next((r.reference for r in results if r.po_number == number), None)
+                raise rows_too_far_apart(doc, number, first or "earlier in the file")
             if number is not None:
                 pending[number] = doc
             order.append(doc)
@@ -332,6 +332,19 @@ def apply_documents(
                 flush()
         flush()
     return results
+
+
+def _closable(docs: Iterable[RawDocument]) -> Generator[RawDocument, None, None]:
+    """``docs`` as a generator that ``closing`` can close. When the store refuses the file
+    halfway (rows far apart, a read error), the reader is closed here, while its file is still
+    open, instead of whenever the garbage collector gets to it; a reading process is stopped."""
+    iterator = iter(docs)
+    try:
+        yield from iterator
+    finally:
+        close = getattr(iterator, "close", None)
+        if close is not None:
+            close()
 
 
 def _record(po_result: PoResult, outcome: ApplyResult) -> None:

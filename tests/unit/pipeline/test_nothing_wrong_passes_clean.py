@@ -346,3 +346,26 @@ def test_two_850s_for_one_po_in_one_interchange(tmp_path: Path) -> None:
     path.write_text("~\n".join(text) + "~\n", "latin-1")
     pos = check_file(path).pos
     assert [error_codes(p.findings) for p in pos] == [[], ["read.po_repeated"]]
+
+
+def test_rows_of_a_po_far_apart_refuse_the_file_and_name_both_places(
+    engine: Engine, tmp_path: Path
+) -> None:
+    """A PO's rows more than a batch of POs apart: the file is refused whole, nothing stored,
+    and the error names where the later rows are and where the first ones were."""
+    from orderport.pipeline.ingest import APPLY_BATCH
+
+    register(engine, "acme")
+    header = "po_number,order_date,currency,line_number,sku,quantity,uom,unit_cost"
+    rows = [header, "PO-FIRST,2026-03-01,USD,1,SKU-1,5,EA,2.50"]
+    rows += [f"PO-{n:05d},2026-03-01,USD,1,SKU-{n},1,EA,1.00" for n in range(APPLY_BATCH + 10)]
+    rows.append("PO-FIRST,2026-03-01,USD,2,SKU-2,7,EA,3.00")
+    path = tmp_path / "apart.csv"
+    path.write_text("\n".join(rows) + "\n", "utf-8")
+    result = ingest_file(engine, path, "acme", PROFILES["acme"])
+    assert result.error is not None
+    message = str(result.error)
+    assert f"more rows of PO PO-FIRST at row {len(rows)}" in message
+    assert "far after its first rows (rows 2)" in message or "(row 2)" in message
+    with engine.connect() as conn:
+        assert get_po(conn, "acme", "PO-FIRST") is None

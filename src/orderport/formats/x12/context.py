@@ -5,6 +5,7 @@ Locations count segments from the set's ST (ST = 1), the same position the 997 A
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -18,6 +19,8 @@ from orderport.model import Finding, Severity, SourceLocation
 
 _DIGITS = frozenset("0123456789")
 _NUMERIC = frozenset("0123456789.-")
+_PLAIN_NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)?").fullmatch
+"""Digits with an optional fraction: a valid decimal that ``decimal`` returns unchanged."""
 
 
 def element(segment: list[str], index: int) -> str:
@@ -35,7 +38,7 @@ class SetContext:
         self.findings: list[Finding] = list(ts.findings)
         self.component = ts.separators.component
         self.loop = ""
-        self._spot = self.provenance.spot
+        self._spots = self.provenance.spots
         self._segment_errors: dict[int, SegmentError] = {}
 
     def location(self, tag: str, position: int, element_index: int | None = None) -> SourceLocation:
@@ -44,7 +47,8 @@ class SetContext:
         )
 
     def record(self, path: str, tag: str, position: int, element_index: int | None) -> None:
-        self._spot(path, tag, position, element_index)
+        """Where ``path`` came from, kept as a tuple (``SegmentProvenance`` builds it lazily)."""
+        self._spots[path] = (tag, position, element_index)
 
     def problem(
         self,
@@ -99,6 +103,8 @@ class SetContext:
         text = element(segment, index)
         if not text:
             return None
+        if _PLAIN_NUMBER(text) is not None:
+            return text  # the usual case, already written the way it is stored
         if not _NUMERIC.issuperset(text):
             self._bad_number(segment, index, position, path, reference, text)
             return None
@@ -195,4 +201,4 @@ class SetContext:
         index: int | None,
     ) -> None:
         target[key] = value
-        self.record(path, tag, position, index)
+        self._spots[path] = (tag, position, index)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -79,6 +80,124 @@ def _type_ok(value: str, kind: str) -> bool:
     if kind == "R":
         return _DECIMAL.fullmatch(value) is not None
     return True
+
+
+def suspect_positions(segments: list[list[str]], separator: str) -> set[int]:
+    """Positions (first segment = 1) of the segments that may fail ``check_segment``.
+
+    Most segments are valid, and checking them element by element in Python cost more than
+    the mapping itself. Here each segment's elements are joined with the separator they were
+    split on and matched against one regular expression per segment id, compiled from the
+    dictionary (``clean_pattern``). The mappers call ``check_segment`` only at the positions
+    returned, and that detailed path alone decides what is reported: a valid segment turned
+    away here costs time, never a finding. A segment passed here is one ``check_segment``
+    would not report (``tests/unit/formats/x12/test_x12_dictionary.py``).
+    """
+    rules = _fast_rules(separator)
+    suspects = set()
+    for position, segment in enumerate(segments, start=1):
+        rule = rules.get(segment[0])
+        if rule is None:
+            continue
+        match, one_of = rule
+        joined = separator.join(segment)
+        if (
+            match(joined) is None
+            # An element holding the separator would shift the pattern's positions.
+            or joined.count(separator) != len(segment) - 1
+            or (one_of and not _has_pair(segment, one_of))
+        ):
+            suspects.add(position)
+    return suspects
+
+
+def _has_pair(segment: list[str], pairs: tuple[tuple[int, int], ...]) -> bool:
+    """At least one pair with both elements present (``one_of``)."""
+    size = len(segment)
+    for a, b in pairs:  # noqa: SIM110 (a loop: any() over a generator costs more per PO1)
+        if b < size and segment[a] and segment[b]:
+            return True
+    return False
+
+
+_FastRule = tuple[Callable[[str], re.Match[str] | None], tuple[tuple[int, int], ...]]
+
+
+@cache
+def _fast_rules(separator: str) -> dict[str, _FastRule]:
+    """Per segment id: the compiled ``clean_pattern`` and the ``one_of`` pairs to check."""
+    return {
+        tag: (re.compile(clean_pattern(tag, spec, separator), re.DOTALL).fullmatch, spec.one_of)
+        for tag, spec in segment_specs().items()
+    }
+
+
+def clean_pattern(tag: str, spec: SegmentSpec, separator: str) -> str:
+    """A regular expression matching exactly the joined segments ``check_segment`` passes.
+
+    ``one_of`` is left to the caller. Elements are matched in order, each after its separator;
+    a segment may end early unless a mandatory element follows. Adjacent ``paired`` elements
+    are matched together (both present or both empty). Elements past the dictionary's last
+    one are not checked.
+
+    Quantifiers are possessive (``?+``, ``{1,20}+``): no element pattern can stop inside a
+    valid element (none contains the separator, the first choice is the longest), so
+    backtracking could never turn a failure into a match, and without it ``re`` runs about
+    three times faster.
+    """
+    sep = re.escape(separator)
+    pairs = {a: b for a, b in spec.paired}
+    paired = [i for pair in spec.paired for i in pair]
+    if any(b != a + 1 for a, b in spec.paired) or len(set(paired)) != len(paired):
+        return "(?!)"  # not expressible here: always the detailed path
+    last = max(spec.elements, default=0)
+    mandatory = [i for i, el in spec.elements.items() if el.requirement == "M"]
+    must_reach = max(mandatory, default=0)
+
+    def tail(index: int) -> str:
+        """Positions ``index`` to ``last``, the segment's end allowed where nothing is due."""
+        if index > last:
+            return f"(?:{sep}.*)?+"
+        if index in pairs:
+            first, second = _value(spec, index, sep), _value(spec, index + 1, sep)
+            if index in mandatory or index + 1 in mandatory:
+                pair = f"{first}{sep}{second}"
+            else:
+                # Both present, both empty, or the first empty and the segment ends (\Z, then
+                # the rest must be empty: it fails where a mandatory element is still due).
+                pair = f"(?:{first}{sep}{second}|{sep}|\\Z)"
+            body = f"{sep}{pair}{tail(index + 2)}"
+        else:
+            el = spec.elements.get(index)
+            value = _value(spec, index, sep)
+            if el is None or el.requirement != "M":
+                value = f"(?:{value})?+"
+            body = f"{sep}{value}{tail(index + 1)}"
+        return body if index <= must_reach else f"(?:{body})?+"
+
+    return re.escape(tag) + tail(1)
+
+
+def _value(spec: SegmentSpec, index: int, sep: str) -> str:
+    """A non-empty value that passes element ``index``'s type and length checks."""
+    el = spec.elements.get(index)
+    if el is None:
+        return f"[^{sep}]++"
+    low, high = max(el.min, 1), el.max
+    if low > high:
+        return "(?!)"
+    if el.type == "DT":
+        return "[0-9]{8}" if low <= 8 <= high else "(?!)"
+    if el.type == "TM":
+        sizes = [n for n in (8, 7, 6, 4) if low <= n <= high]  # longest first
+        return "(?:" + "|".join(f"[0-9]{{{n}}}" for n in sizes) + ")" if sizes else "(?!)"
+    if el.type == "N0":
+        return f"-?[0-9]{{{low},{high}}}+"
+    if el.type == "R":
+        # _DECIMAL, and between low and high digits (the sign and the point do not count).
+        digits = rf"(?=\.?(?:[0-9]\.?){{{low},{high}}}(?:{sep}|\Z))"
+        return rf"-?{digits}(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)"
+    return f"[^{sep}]{{{low},{high}}}+"
 
 
 def check_segment(ctx: SetContext, segment: list[str], position: int) -> None:

@@ -14,7 +14,7 @@ from orderport.formats.numbers import count_value, preview
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.builder import DocumentBuilder
 from orderport.formats.x12.context import SetContext, element
-from orderport.formats.x12.dictionary import check_segment
+from orderport.formats.x12.dictionary import check_segment, suspect_positions
 from orderport.model import Severity
 
 _LINE_SEGMENTS = frozenset(["PID", "PO4", "DTM", "SAC", "REF", "MSG", "SDQ", "TC2", "N9"])
@@ -62,11 +62,13 @@ def map_850(ctx: SetContext, default_currency: str) -> dict[str, Any]:
     hash_total = Decimal(0)
     seen_beg = False
     segments = ctx.ts.segments
+    suspects = suspect_positions(segments, ctx.ts.separators.element)
     last = len(segments) if segments[-1][0] != "SE" else len(segments) - 1
     for pos in range(2, last + 1):
         segment = segments[pos - 1]
         tag = segment[0]
-        check_segment(ctx, segment, pos)
+        if pos in suspects:
+            check_segment(ctx, segment, pos)
         if tag == "PO1":
             ctx.loop = "PO1"
             prefix = f"$.lines[{len(lines)}]"

@@ -25,7 +25,7 @@ from typing import Any
 from orderport.formats.x12 import results as r
 from orderport.formats.x12.builder import DocumentBuilder
 from orderport.formats.x12.context import SetContext, element
-from orderport.formats.x12.dictionary import check_segment
+from orderport.formats.x12.dictionary import check_segment, suspect_positions
 from orderport.formats.x12.po850 import check_ctt
 from orderport.model import Finding, Severity, SourceLocation
 
@@ -59,11 +59,13 @@ def map_860(ctx: SetContext, default_currency: str) -> tuple[dict[str, Any], Cha
     hash_total = Decimal(0)
     seen_bch = False
     segments = ctx.ts.segments
+    suspects = suspect_positions(segments, ctx.ts.separators.element)
     last = len(segments) if segments[-1][0] != "SE" else len(segments) - 1
     for pos in range(2, last + 1):
         segment = segments[pos - 1]
         tag = segment[0]
-        check_segment(ctx, segment, pos)
+        if pos in suspects:
+            check_segment(ctx, segment, pos)
         if tag == "POC":
             ctx.loop = "POC"
             line = {}

@@ -16,25 +16,22 @@ Spot = tuple[str, int, int | None]
 
 class SegmentProvenance(Provenance):
     def __init__(self, file: str | None = None) -> None:
-        self._spots: dict[str, Spot] = {}
+        self.spots: dict[str, Spot] = {}
+        """Recorded but not yet built; the reader writes here directly (``SetContext.record``)."""
         self._built: dict[str, SourceLocation] = {}
         super().__init__(file=file)
 
     @property
     def locations(self) -> dict[str, SourceLocation]:
-        if self._spots:
-            for path, spot in self._spots.items():
+        if self.spots:
+            for path, spot in self.spots.items():
                 self._built[path] = self._build(spot)
-            self._spots.clear()
+            self.spots.clear()
         return self._built
 
     @locations.setter
     def locations(self, value: dict[str, SourceLocation]) -> None:
         self._built = value
-
-    def spot(self, path: str, segment: str, position: int, element: int | None) -> None:
-        """Record where ``path`` came from, cheaply."""
-        self._spots[path] = (segment, position, element)
 
     def _build(self, spot: Spot) -> SourceLocation:
         segment, position, element = spot
@@ -44,7 +41,7 @@ class SegmentProvenance(Provenance):
 
     def locate(self, path: str) -> SourceLocation | None:
         for probe in ancestors(path):
-            spot = self._spots.get(probe)
+            spot = self.spots.get(probe)
             if spot is not None:
                 return self._build(spot)
             found = self._built.get(probe)
