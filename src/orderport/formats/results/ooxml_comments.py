@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Final
 
-from defusedxml import ElementTree as defused  # type: ignore[import-untyped]
+from defusedxml import ElementTree as defused
 from openpyxl.comments.comment_sheet import CommentRecord, CommentSheet
 from openpyxl.utils.cell import coordinate_to_tuple
 from openpyxl.xml.functions import tostring

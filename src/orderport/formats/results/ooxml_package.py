@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from typing import Final
 from xml.etree import ElementTree
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped]
+from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as defused
 from openpyxl.utils.cell import column_index_from_string, quote_sheetname
 
