@@ -14,7 +14,7 @@ import csv
 import io
 from typing import Final
 
-from orderport.formats.results.rows import ResultRow, result_rows
+from orderport.formats.results.rows import ResultRow, iter_result_rows
 from orderport.formats.results.safety import neutralise_cell
 from orderport.pipeline.ingest import FileResult
 
@@ -68,9 +68,14 @@ def _cells(row: ResultRow) -> list[str]:
 
 
 def render_result_csv(result: FileResult) -> bytes:
-    """The result of one file as CSV bytes (UTF-8 with BOM, CRLF)."""
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    """The result of one file as CSV bytes (UTF-8 with BOM, CRLF), encoded as it is written: the
+    rows are made one at a time, and no text copy of the whole file is kept beside the bytes."""
+    buffer = io.BytesIO()
+    text = io.TextIOWrapper(buffer, encoding="utf-8-sig", errors="replace", newline="")
+    writer = csv.writer(text, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
     writer.writerow(CSV_COLUMNS)
-    writer.writerows(_cells(row) for row in result_rows(result))
-    return buffer.getvalue().encode("utf-8-sig", "replace")
+    writer.writerows(_cells(row) for row in iter_result_rows(result))
+    text.flush()
+    data = buffer.getvalue()
+    text.detach()
+    return data
