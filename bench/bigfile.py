@@ -1,7 +1,8 @@
 """Peak memory for a very large CSV: ``python -m bench.bigfile --gb 1 [--db sqlite|postgresql]``.
 
 Generates (once, streamed) a canonical CSV of about the given size into ``bench/data`` and runs
-the real intake path over it once in a fresh process, then prints lines/s and peak RSS. Not part
+the real intake path over it once in a fresh process, then prints lines/s, the intake process's
+peak RSS and the peak PSS of it and its reading process together. Not part
 of CI or of ``make bench``: a 1 GB file is ~5 million lines and takes a while.
 """
 
@@ -40,6 +41,7 @@ def main() -> None:
                 "lines_per_s": round(result["lines"] / result["seconds"]),
                 "lines_per_cpu_s": round(result["lines"] / result["cpu_seconds"]),
                 "peak_rss_mb": round(result["peak_rss"] / MB),
+                "peak_pss_mb_with_reader": round(result["peak_pss"] / MB),
                 "outcomes": result["outcomes"],
             }
         )
