@@ -15,7 +15,7 @@ before it touches the store. Partner-specific settings live in the partner profi
 ``_SENDER``, ``_STARTTLS``, ``_SSL``,
 ``_USERNAME``, ``_PASSWORD``)
 ``ORDERPORT_READ_AHEAD``                the file size in bytes from which a CSV/XLSX/JSON file is
-                                        read by a second process (default 1000000); ``0``: never
+                                        read by a second process; unset or ``0``: never
 ======================================  ==========================================================
 """
 
@@ -38,7 +38,6 @@ PARTNERS_ENV = "ORDERPORT_PARTNERS"
 SAMPLE_PROFILES = package_path("sample_files/partners")
 PROFILE_SUFFIXES = (".yaml", ".yml")
 READ_AHEAD_ENV = "ORDERPORT_READ_AHEAD"
-READ_AHEAD_MIN_BYTES = 1_000_000
 
 
 def home_dir() -> Path:
@@ -75,11 +74,12 @@ def env_int(name: str, default: int) -> int:
 
 
 def read_ahead_min_bytes() -> int | None:
-    """The size from which a big file is read by a second process; None: never (``0``)."""
+    """The size from which a big file is read by a second process; None (unset, ``0``): never.
+
+    Off by default: on a 2-core machine that also runs the database, reading ahead cost more CPU
+    (pickling the documents across) than the overlap saved (bench/README.md, read-ahead)."""
     raw = os.environ.get(READ_AHEAD_ENV, "").strip()
-    if not raw:
-        return READ_AHEAD_MIN_BYTES
-    if raw == "0":
+    if not raw or raw == "0":
         return None
     return whole_number(raw, READ_AHEAD_ENV)
 

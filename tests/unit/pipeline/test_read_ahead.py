@@ -31,7 +31,7 @@ from bench.intake import BenchIntake  # noqa: E402
 
 from orderport.pipeline import read_ahead  # noqa: E402
 from orderport.pipeline.intake import FileOutcome  # noqa: E402
-from orderport.settings import READ_AHEAD_ENV, READ_AHEAD_MIN_BYTES  # noqa: E402
+from orderport.settings import READ_AHEAD_ENV  # noqa: E402
 from orderport.store.db import make_engine, migrate  # noqa: E402
 from orderport.store.tables import (  # noqa: E402
     findings,
@@ -218,10 +218,12 @@ def test_a_process_with_threads_reads_in_process(
 
 def test_the_switch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(READ_AHEAD_ENV, raising=False)
-    assert read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES)
-    assert not read_ahead.wanted("csv", READ_AHEAD_MIN_BYTES - 1)
-    assert not read_ahead.wanted("x12", 10 * READ_AHEAD_MIN_BYTES)
+    assert not read_ahead.wanted("csv", 10**9)  # off unless asked for
     monkeypatch.setenv(READ_AHEAD_ENV, "0")
-    assert not read_ahead.wanted("csv", 10 * READ_AHEAD_MIN_BYTES)
+    assert not read_ahead.wanted("csv", 10**9)
+    monkeypatch.setenv(READ_AHEAD_ENV, "1000000")
+    assert read_ahead.wanted("csv", 1_000_000)
+    assert not read_ahead.wanted("csv", 999_999)
+    assert not read_ahead.wanted("x12", 10**9)
     monkeypatch.setenv(READ_AHEAD_ENV, "1")
     assert read_ahead.wanted("json", 1)
