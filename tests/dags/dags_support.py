@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import subprocess
 import sys
@@ -128,3 +129,47 @@ def connection_json(server: object) -> str:
 
 def copy_tree(src: Path, dst: Path) -> None:
     shutil.copytree(src, dst, dirs_exist_ok=True)
+
+
+def sftp_partner_on_store(tmp_path: Path, sshd: object, store_url: str) -> Path:
+    """The ``sftpco`` profile under ``tmp_path/partners`` (returned), its inbox and outbox on the
+    sshd, and a migrated store at ``store_url`` that knows the partner."""
+    from orderport.store.db import make_engine, migrate
+    from orderport.store.lifecycle import upsert_partner
+
+    partners = tmp_path / "partners"
+    partners.mkdir()
+    (partners / "sftpco.yaml").write_text(sftp_profile(sshd, sshd.known_hosts))  # type: ignore[attr-defined]
+    for sub in ("inbox", "outbox"):
+        (sshd.root / sub).mkdir()  # type: ignore[attr-defined]
+    engine = make_engine(store_url)
+    migrate(engine)
+    with engine.begin() as conn:
+        upsert_partner(conn, "sftpco", "SFTP Co")
+    engine.dispose()
+    return partners
+
+
+def server_env(airflow_home: Path, meta_url: str, port: int) -> dict[str, str]:
+    """``base_env`` for the real api-server, scheduler and dag-processor: PostgreSQL metadata
+    (psycopg 3, which does async too), the api-server on ``port``, fast heartbeats and parsing."""
+    env = base_env(airflow_home)
+    env.update(
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=meta_url.replace(
+            "postgresql://", "postgresql+psycopg://", 1
+        ),
+        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=meta_url.replace(
+            "postgresql://", "postgresql+psycopg_async://", 1
+        ),
+        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
+        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
+        AIRFLOW__API__HOST="127.0.0.1",
+        AIRFLOW__API__PORT=str(port),
+        AIRFLOW__API__WORKERS="1",
+        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(32),
+        AIRFLOW__API__SECRET_KEY=secrets.token_urlsafe(32),
+        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
+        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
+        AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL="5",
+    )
+    return env

@@ -39,7 +39,15 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dags_support import AIRFLOW, CONN_ID, REPO, base_env, connection_json, sftp_profile, x12_850
+from dags_support import (
+    AIRFLOW,
+    CONN_ID,
+    REPO,
+    connection_json,
+    server_env,
+    sftp_partner_on_store,
+    x12_850,
+)
 from servers.procs import descendants
 from sqlalchemy import func, select
 
@@ -47,8 +55,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pg_harness
 from orderport.airflow_support.catalog import read_catalog
 from orderport.airflow_support.pools import pool_specs
-from orderport.store.db import make_engine, migrate
-from orderport.store.lifecycle import upsert_partner
+from orderport.store.db import make_engine
 from orderport.store.tables import inbound_files, outbox, po_versions, purchase_orders
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres, pytest.mark.celery]
@@ -270,47 +277,26 @@ def prepare(
     files: int,
 ) -> Setup:
     meta_url, store_url = databases
-    partners = tmp_path / "partners"
-    partners.mkdir()
-    (partners / "sftpco.yaml").write_text(sftp_profile(sshd, sshd.known_hosts))  # type: ignore[attr-defined]
+    partners = sftp_partner_on_store(tmp_path, sshd, store_url)
     root: Path = sshd.root  # type: ignore[attr-defined]
-    for sub in ("inbox", "outbox"):
-        (root / sub).mkdir()
-    engine = make_engine(store_url)
-    migrate(engine)
-    with engine.begin() as conn:
-        upsert_partner(conn, "sftpco", "SFTP Co")
-    engine.dispose()
     for n in range(files):
         (root / "inbox" / f"po-{n:05d}.edi").write_bytes(x12_850(f"77{n:06d}", 5000 + n))
 
     port = pg_harness.free_port()
     queue = f"orderport_celery_{secrets.token_hex(4)}"
-    env = base_env(tmp_path / "airflow")
+    env = server_env(tmp_path / "airflow", meta_url, port)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    psycopg_meta = meta_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    psycopg_meta = env["AIRFLOW__DATABASE__SQL_ALCHEMY_CONN"]
     env.update(
         # Orderport comes from the wheel; the dags/ folder is the repository's.
         PYTHONPATH=str(wheel_dir),
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=psycopg_meta,
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=meta_url.replace(
-            "postgresql://", "postgresql+psycopg_async://", 1
-        ),
         AIRFLOW__CORE__EXECUTOR="CeleryExecutor",
         AIRFLOW__CORE__PARALLELISM="8",
-        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
-        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
         AIRFLOW__CELERY__BROKER_URL=f"redis://{REDIS_HOST}:{REDIS_PORT}/{redis_db}",
         AIRFLOW__CELERY__RESULT_BACKEND="db+" + psycopg_meta,
         AIRFLOW__CELERY__WORKER_CONCURRENCY=str(CONCURRENCY),
         # A queue of this run's own: parallel runs on the same Redis never take its messages.
         AIRFLOW__OPERATORS__DEFAULT_QUEUE=queue,
-        AIRFLOW__API__HOST="127.0.0.1",
-        AIRFLOW__API__PORT=str(port),
-        AIRFLOW__API__WORKERS="1",
-        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(32),
-        AIRFLOW__API__SECRET_KEY=secrets.token_urlsafe(32),
-        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
         # No scheduled runs: unpausing would start one for the latest interval, and it, not the
         # triggered run, would take the files.
         AIRFLOW__SCHEDULER__USE_JOB_SCHEDULE="False",
@@ -321,8 +307,6 @@ def prepare(
         # "queued" (Redis redelivers only after the visibility timeout, hours): fail and retry
         # it after 3 minutes instead of the default 10.
         AIRFLOW__SCHEDULER__TASK_QUEUED_TIMEOUT="180",
-        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-        AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL="5",
         ORDERPORT_DATABASE_URL=store_url,
         ORDERPORT_HOME=str(tmp_path / "orderport"),
         ORDERPORT_PARTNERS=str(partners),

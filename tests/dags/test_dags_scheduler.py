@@ -16,15 +16,21 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from dags_support import AIRFLOW, CONN_ID, base_env, connection_json, sftp_profile, x12_850
+from dags_support import (
+    AIRFLOW,
+    CONN_ID,
+    connection_json,
+    server_env,
+    sftp_partner_on_store,
+    x12_850,
+)
 from sqlalchemy import select
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import pg_harness
 from orderport.airflow_support.catalog import read_catalog
 from orderport.airflow_support.pools import pool_specs
-from orderport.store.db import make_engine, migrate
-from orderport.store.lifecycle import upsert_partner
+from orderport.store.db import make_engine
 from orderport.store.tables import purchase_orders
 
 pytestmark = [pytest.mark.integration, pytest.mark.postgres]
@@ -121,40 +127,17 @@ def test_scheduler_runs_the_intake_dag(
     tmp_path: Path, sshd: object, databases: tuple[str, str]
 ) -> None:
     meta_url, store_url = databases
-    partners = tmp_path / "partners"
-    partners.mkdir()
-    (partners / "sftpco.yaml").write_text(sftp_profile(sshd, sshd.known_hosts))  # type: ignore[attr-defined]
+    partners = sftp_partner_on_store(tmp_path, sshd, store_url)
     root: Path = sshd.root  # type: ignore[attr-defined]
-    for sub in ("inbox", "outbox"):
-        (root / sub).mkdir()
     engine = make_engine(store_url)
-    migrate(engine)
-    with engine.begin() as conn:
-        upsert_partner(conn, "sftpco", "SFTP Co")
     for n in range(FILES):
         (root / "inbox" / f"po-{n}.edi").write_bytes(x12_850(f"88{n:06d}", 700 + n))
 
     port = free_port()
-    env = base_env(tmp_path / "airflow")
-    sqlalchemy_meta = meta_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    env = server_env(tmp_path / "airflow", meta_url, port)
     env.update(
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN=sqlalchemy_meta,
-        # psycopg 3 does async too; Airflow would otherwise ask for asyncpg
-        AIRFLOW__DATABASE__SQL_ALCHEMY_CONN_ASYNC=meta_url.replace(
-            "postgresql://", "postgresql+psycopg_async://", 1
-        ),
         AIRFLOW__CORE__EXECUTOR="LocalExecutor",
         AIRFLOW__CORE__PARALLELISM="4",
-        AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION="True",
-        AIRFLOW__CORE__EXECUTION_API_SERVER_URL=f"http://127.0.0.1:{port}/execution/",
-        AIRFLOW__API__HOST="127.0.0.1",
-        AIRFLOW__API__PORT=str(port),
-        AIRFLOW__API__WORKERS="1",
-        AIRFLOW__API_AUTH__JWT_SECRET=secrets.token_urlsafe(32),
-        AIRFLOW__API__SECRET_KEY=secrets.token_urlsafe(32),
-        AIRFLOW__SCHEDULER__SCHEDULER_HEARTBEAT_SEC="1",
-        AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL="5",
-        AIRFLOW__DAG_PROCESSOR__MIN_FILE_PROCESS_INTERVAL="5",
         ORDERPORT_DATABASE_URL=store_url,
         ORDERPORT_HOME=str(tmp_path / "orderport"),
         ORDERPORT_PARTNERS=str(partners),
