@@ -17,6 +17,7 @@ import contextlib
 import logging
 import os
 import signal
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -232,17 +233,22 @@ CLAIM_COMMIT_EVERY = 50
 """Ledger rows of claimed files committed together: one commit per file was a third of a small
 file's database time. A crash before the commit leaves those files in processing/ with no row,
 which the next pass takes again (``crash_recovery.recoverable``), so nothing is lost."""
+CLAIM_COMMIT_SECONDS = 1.0
+"""...and at least this often: the transaction spans the fetches in between (SFTP, IMAP), and on
+SQLite it holds the write lock, which other writers wait for."""
 
 
 class _Recorder:
     """The claim step's ledger transaction: rows are committed every ``CLAIM_COMMIT_EVERY``
-    files and at the end; ``ids`` gets a file's id only once its row is committed."""
+    files or ``CLAIM_COMMIT_SECONDS`` and at the end; ``ids`` gets a file's id only once its
+    row is committed."""
 
     def __init__(self, engine: Engine, ids: list[int]) -> None:
         self.engine, self.ids = engine, ids
         self.pending: list[int] = []
         self.taken = 0
         self._conn: Connection | None = None
+        self._began = 0.0
 
     def __enter__(self) -> _Recorder:
         return self
@@ -251,12 +257,16 @@ class _Recorder:
         if self._conn is None:
             self._conn = self.engine.connect()
             self._conn.begin()
+            self._began = time.monotonic()
         return self._conn
 
     def recorded(self, file_id: int) -> None:
         self.pending.append(file_id)
         self.taken += 1
-        if len(self.pending) >= CLAIM_COMMIT_EVERY:
+        if (
+            len(self.pending) >= CLAIM_COMMIT_EVERY
+            or time.monotonic() - self._began >= CLAIM_COMMIT_SECONDS
+        ):
             self.commit()
 
     def commit(self) -> None:
